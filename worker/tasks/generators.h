@@ -1,0 +1,29 @@
+#pragma once
+// Seeded task generators mirroring the studies' tasks: qa (SQuAD-like span
+// answers from a short context about made-up people), math (GSM8K-like word
+// problems with a worked answer ending in one number) and choice (MMLU-like
+// four-option questions about facts memorised in training). Each example is
+// a pure function of (seed, task, split, index).
+#include <cstdint>
+#include <string>
+
+#include "worker/tasks/task_example.h"
+
+namespace beamline::tasks {
+
+TaskExample make_qa_example(uint64_t seed, Split split, uint64_t index, const TaskOptions& options);
+TaskExample make_math_example(uint64_t seed, Split split, uint64_t index, const TaskOptions& options);
+TaskExample make_choice_example(uint64_t seed, Split split, uint64_t index, const TaskOptions& options);
+
+// Dispatches on task (qa, math or choice; exact has no generator).
+TaskExample make_example(judge::TaskKind task, uint64_t seed, Split split, uint64_t index,
+                         const TaskOptions& options);
+
+// The statements that teach the choice world's facts ("fact : the job of
+// abel is baker ."), one per fact, all supervised.
+std::vector<TaskExample> choice_fact_statements(const TaskOptions& options);
+
+// Concatenated training text of an example (prompt-like and answer pieces).
+std::string training_text(const TaskExample& example);
+
+}  // namespace beamline::tasks
