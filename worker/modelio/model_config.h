@@ -33,6 +33,9 @@ struct ModelConfig {
   bool o_proj_bias = false;             // Qwen2 has q/k/v bias but no o_proj bias
   bool mlp_bias = false;
   std::optional<int64_t> sliding_window;  // Mistral; Qwen2 only when use_sliding_window
+  // Layers with index >= this use sliding_window: 0 for Mistral, Qwen2's
+  // max_window_layers (transformers applies Qwen2's window only from there).
+  int64_t sliding_window_first_layer = 0;
 
   // OPT.
   double layer_norm_eps = 1e-5;
@@ -49,6 +52,12 @@ struct ModelConfig {
 
   std::string torch_dtype;  // informational: the dtype the checkpoint was saved in
 };
+
+// "llama" or "opt".
+std::string to_string(ArchitectureFamily family);
+
+// The config.json "architectures" values load_model_config() accepts.
+std::vector<std::string> supported_architectures();
 
 // Reads DIR/config.json and, when present, DIR/generation_config.json.
 // Throws beamline::Error naming the file and field for anything missing,

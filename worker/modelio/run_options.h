@@ -21,4 +21,13 @@ std::string to_string(RunDtype dtype);
 // (DESIGN.md "Half precision"). Results must say so.
 bool is_emulated_float16(const RunOptions& options);
 
+// Validates both strings (device syntax only; whether CUDA is present is
+// checked by resolve_placement() in device.h). Throws beamline::Error.
+RunOptions parse_run_options(const std::string& dtype_text, const std::string& device_text);
+
+// How results name the dtype: "float32", "bfloat16", "float16", or
+// "float16-emulated" for float16 on a CPU, so emulated runs are never mistaken
+// for native ones.
+std::string dtype_label(const RunOptions& options);
+
 }  // namespace beamline::modelio

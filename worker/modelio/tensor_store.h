@@ -8,6 +8,7 @@
 
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace beamline::modelio {
@@ -21,12 +22,25 @@ class TensorStore {
   std::vector<std::string> names() const;
   size_t size() const { return tensors_.size(); }
 
+  // The tensor as stored, without a shape check (model-info, weight faults).
+  // The returned tensor shares storage with the store's. Throws beamline::Error.
+  at::Tensor get(const std::string& name) const;
+  // The file the tensor was read from; throws beamline::Error when absent.
+  const std::string& source_file(const std::string& name) const;
+  // What errors about a missing tensor name as its place (the checkpoint's
+  // model.safetensors or index path); set by load_weights().
+  void set_origin(std::string origin) { origin_ = std::move(origin); }
+  const std::string& origin() const { return origin_; }
+
  private:
   struct Entry {
     at::Tensor tensor;
     std::string source_file;
   };
+  const Entry& entry(const std::string& name, const std::vector<int64_t>* expected_shape) const;
+
   std::map<std::string, Entry> tensors_;
+  std::string origin_ = "model checkpoint";
 };
 
 }  // namespace beamline::modelio
