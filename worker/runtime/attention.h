@@ -1,0 +1,31 @@
+#pragma once
+// Attention over a KV cache, shared by all architectures: grouped-query
+// heads, causal + padding masks (+ Mistral's sliding window), softmax in
+// float32. LibTorch 1.13 has no scaled_dot_product_attention, so this is
+// matmul + softmax. Masked scores are set to the lowest finite float, never
+// -inf: a fully masked (padding) query row then gets a uniform softmax
+// instead of NaN that would leak through 0 * NaN.
+#include <ATen/core/Tensor.h>
+
+#include <optional>
+
+#include "worker/runtime/kv_cache.h"
+#include "worker/runtime/numerics.h"
+
+namespace beamline::runtime {
+
+// [batch, 1, 1, n, start + n] bool: may query column start+i see key column
+// j? (a token in that row, j <= start+i, and within the sliding window:
+// (start+i) - j < window). Built once per step, shared by every layer.
+at::Tensor attention_allowed(const KVCache& cache, int64_t start, int64_t n, std::optional<int64_t> sliding_window);
+
+// q: [batch, heads, n, head_dim], scaled by `scale` after q.k (pass 1.0
+// when q is pre-scaled, as OPT does). Keys/values of `layer` must already
+// hold this step's columns. Returns [batch, n, heads * head_dim].
+at::Tensor cached_attention(const at::Tensor& q, const KVCache& cache, int64_t layer, const at::Tensor& allowed,
+                            double scale, const Numerics& numerics);
+
+// [batch, n, heads * head_dim] -> [batch, heads, n, head_dim].
+at::Tensor split_heads(const at::Tensor& x, int64_t heads, int64_t head_dim);
+
+}  // namespace beamline::runtime

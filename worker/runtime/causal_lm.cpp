@@ -1,0 +1,72 @@
+#include "worker/runtime/causal_lm.h"
+
+#include <torch/torch.h>
+
+#include "common/error.h"
+
+namespace beamline::runtime {
+
+std::string to_string(Component component) {
+  switch (component) {
+    case Component::embedding:
+      return "embedding";
+    case Component::attention:
+      return "attention";
+    case Component::feed_forward:
+      return "feed_forward";
+    case Component::norm:
+      return "norm";
+    case Component::lm_head:
+      return "lm_head";
+  }
+  return "unknown";
+}
+
+CausalLM::CausalLM(modelio::ModelConfig config, Numerics numerics, at::Device device)
+    : config_(std::move(config)), numerics_(numerics), device_(device) {}
+
+KVCache CausalLM::new_cache(int64_t batch, int64_t capacity) const {
+  return KVCache(cache_shape(), batch, capacity, at::TensorOptions().dtype(numerics_.compute_dtype).device(device_));
+}
+
+namespace {
+
+void check_vocabulary(const at::Tensor& ids, int64_t vocab_size) {
+  if (ids.numel() == 0) return;
+  const int64_t low = ids.min().item<int64_t>();
+  const int64_t high = ids.max().item<int64_t>();
+  const int64_t bad = low < 0 ? low : high;
+  if (low < 0 || high >= vocab_size) {
+    throw Error("token id " + std::to_string(bad) + " is outside the vocabulary (vocab_size " +
+                std::to_string(vocab_size) + ": valid ids are 0.." + std::to_string(vocab_size - 1) + ")");
+  }
+}
+
+}  // namespace
+
+at::Tensor CausalLM::forward_step(const at::Tensor& input_ids, const at::Tensor& attention_mask, KVCache& cache,
+                                  const StepOptions& options) {
+  if (input_ids.dim() != 2 || input_ids.size(0) != cache.batch()) {
+    throw std::invalid_argument("forward_step: input_ids must be [batch, n] with the cache's batch");
+  }
+  const at::Tensor ids = input_ids.to(device_, at::kLong);
+  check_vocabulary(ids, config_.vocab_size);
+  const at::Tensor mask =
+      attention_mask.defined() ? attention_mask.to(device_, at::kLong) : at::ones_like(ids);
+
+  const int64_t start = cache.begin_step(mask);
+  ForwardContext ctx{options.step, options.hooks, &numerics_};
+  at::Tensor logits;
+  try {
+    at::Tensor hidden = forward_hidden(ids, cache, start, ctx);
+    if (options.logits == LogitsMode::last) hidden = hidden.select(1, hidden.size(1) - 1);
+    logits = numerics_.round(at::linear(hidden, lm_head_weight())).to(at::kFloat);
+  } catch (...) {
+    cache.abort_step();
+    throw;
+  }
+  cache.end_step();
+  return logits;
+}
+
+}  // namespace beamline::runtime

@@ -1,0 +1,91 @@
+#pragma once
+// The model runner seam: one forward step over a batch with a KV cache.
+// Architectures (llama.h, opt.h) implement forward_hidden(); everything a
+// caller needs (generation, the trial engine, profiling) goes through
+// forward_step(), which is the same for all of them.
+#include <ATen/core/Tensor.h>
+
+#include <string>
+#include <vector>
+
+#include "worker/modelio/model_config.h"
+#include "worker/runtime/forward_context.h"
+#include "worker/runtime/hooks.h"
+#include "worker/runtime/kv_cache.h"
+#include "worker/runtime/numerics.h"
+
+namespace beamline::runtime {
+
+// The parameter groups model-info counts (and weight-fault targets name).
+enum class Component { embedding, attention, feed_forward, norm, lm_head };
+inline constexpr int kComponentCount = 5;
+std::string to_string(Component component);
+
+// A tensor the model computes with, under its HF name. Writing into
+// `tensor` in place changes the model (weight faults do exactly that).
+struct NamedWeight {
+  std::string name;
+  at::Tensor tensor;
+  Component component = Component::embedding;
+};
+
+enum class LogitsMode {
+  last,  // [batch, vocab]: the next-token logits only (generation)
+  all,   // [batch, n, vocab]: every position of the step (tests, scoring)
+};
+
+struct StepOptions {
+  int64_t step = 0;                // reported to hooks; 0 = prefill
+  const HookSet* hooks = nullptr;  // null: no hooks
+  LogitsMode logits = LogitsMode::last;
+};
+
+class CausalLM {
+ public:
+  virtual ~CausalLM() = default;
+  CausalLM(const CausalLM&) = delete;
+  CausalLM& operator=(const CausalLM&) = delete;
+
+  const modelio::ModelConfig& config() const { return config_; }
+  const Numerics& numerics() const { return numerics_; }
+  const at::Device& device() const { return device_; }
+  int64_t vocab_size() const { return config_.vocab_size; }
+
+  // Every tensor the model uses, each once (a tied lm_head is listed under
+  // its embedding), in load order.
+  const std::vector<NamedWeight>& weights() const { return weights_; }
+  std::vector<HookPoint> hook_points() const { return runtime::hook_points(config_); }
+
+  // An empty cache for `batch` rows with room for `capacity` columns (it
+  // grows on demand, at the cost of a copy).
+  KVCache new_cache(int64_t batch, int64_t capacity) const;
+
+  // Runs `input_ids` ([batch, n], any integer dtype, any device) through the
+  // model after the columns already in `cache`, appends their keys/values
+  // and returns float32 logits (see LogitsMode). attention_mask: [batch, n],
+  // 1 = token, 0 = left padding; undefined means all tokens. A row's
+  // positions count only its tokens. Throws beamline::Error for an id
+  // outside the vocabulary; on any exception the cache is left as before.
+  at::Tensor forward_step(const at::Tensor& input_ids, const at::Tensor& attention_mask, KVCache& cache,
+                          const StepOptions& options = {});
+
+ protected:
+  CausalLM(modelio::ModelConfig config, Numerics numerics, at::Device device);
+
+  // The final hidden state [batch, n, d] of this step's columns (cache
+  // columns [start, start + n), already begun), after the final norm and
+  // any output projection: what the lm_head multiplies.
+  virtual at::Tensor forward_hidden(const at::Tensor& input_ids, KVCache& cache, int64_t start,
+                                    const ForwardContext& ctx) = 0;
+  virtual const at::Tensor& lm_head_weight() const = 0;
+  virtual KVCacheShape cache_shape() const = 0;
+
+  std::vector<NamedWeight> weights_;
+
+ private:
+  modelio::ModelConfig config_;
+  Numerics numerics_;
+  at::Device device_;
+};
+
+}  // namespace beamline::runtime
