@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "common/error.h"
+#include "worker/tokenizer/byte_level_alphabet.h"
 #include "worker/tokenizer/regex.h"
 #include "worker/tokenizer/split_pattern.h"
 #include "worker/tokenizer/utf8.h"
@@ -148,6 +149,13 @@ std::string strip_accents(const std::string& text) {
   return out;
 }
 
+// Rewrites every byte as GPT-2's stand-in character (the ByteLevel
+// pre-tokenizer's transformation, offered by upstream as a normalizer too).
+class ByteLevelNormalizer final : public Normalizer {
+ public:
+  void normalize(std::string& text) const override { text = byte_level::encode_bytes(text); }
+};
+
 class StripAccentsNormalizer final : public Normalizer {
  public:
   void normalize(std::string& text) const override { text = strip_accents(text); }
@@ -248,6 +256,7 @@ std::unique_ptr<Normalizer> make_normalizer(const JsonNode& node) {
   if (type == "NFKC") return std::make_unique<UnicodeNormalizer>(kNfkc);
   if (type == "NFKD") return std::make_unique<UnicodeNormalizer>(kNfkd);
   if (type == "Lowercase") return std::make_unique<LowercaseNormalizer>();
+  if (type == "ByteLevel") return std::make_unique<ByteLevelNormalizer>();
   if (type == "StripAccents") return std::make_unique<StripAccentsNormalizer>();
   if (type == "Strip") {
     return std::make_unique<StripNormalizer>(node.bool_or("strip_left", true), node.bool_or("strip_right", true));
@@ -261,7 +270,7 @@ std::unique_ptr<Normalizer> make_normalizer(const JsonNode& node) {
   }
   node.at("type").fail("unsupported normalizer type \"" + type +
                        "\" (supported: Sequence, Prepend, Append, Replace, NFC, NFD, NFKC, NFKD, "
-                       "Lowercase, Strip, StripAccents, BertNormalizer)");
+                       "Lowercase, Strip, StripAccents, BertNormalizer, ByteLevel)");
 }
 
 }  // namespace beamline::tokenizer

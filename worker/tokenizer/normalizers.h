@@ -16,7 +16,7 @@ class Normalizer {
 
 // Builds the normalizer a tokenizer.json "normalizer" object describes:
 // Sequence, Prepend, Append, Replace, NFC, NFD, NFKC, NFKD, Lowercase, Strip,
-// StripAccents, BertNormalizer. Fails naming the field for anything else.
+// StripAccents, BertNormalizer, ByteLevel. Fails naming the field for anything else.
 std::unique_ptr<Normalizer> make_normalizer(const JsonNode& node);
 
 }  // namespace beamline::tokenizer
