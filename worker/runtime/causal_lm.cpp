@@ -6,22 +6,6 @@
 
 namespace beamline::runtime {
 
-std::string to_string(Component component) {
-  switch (component) {
-    case Component::embedding:
-      return "embedding";
-    case Component::attention:
-      return "attention";
-    case Component::feed_forward:
-      return "feed_forward";
-    case Component::norm:
-      return "norm";
-    case Component::lm_head:
-      return "lm_head";
-  }
-  return "unknown";
-}
-
 CausalLM::CausalLM(modelio::ModelConfig config, Numerics numerics, at::Device device)
     : config_(std::move(config)), numerics_(numerics), device_(device) {}
 

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "worker/modelio/components.h"
 #include "worker/modelio/model_config.h"
 #include "worker/runtime/forward_context.h"
 #include "worker/runtime/hooks.h"
@@ -16,10 +17,9 @@
 
 namespace beamline::runtime {
 
-// The parameter groups model-info counts (and weight-fault targets name).
-enum class Component { embedding, attention, feed_forward, norm, lm_head };
-inline constexpr int kComponentCount = 5;
-std::string to_string(Component component);
+// The parameter groups model-info counts and weight faults select
+// (modelio/components.h; a tied lm_head counts as embedding).
+using modelio::Component;
 
 // A tensor the model computes with, under its HF name. Writing into
 // `tensor` in place changes the model (weight faults do exactly that).
