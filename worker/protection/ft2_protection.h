@@ -1,0 +1,33 @@
+#pragma once
+// FT2 (../shared/seeds/002_*.txt, section 4): on the critical layers, the
+// first token's generation (step 0) corrects NaN and records each row's
+// min and max per layer; the bounds are those widened by `scale`; from the
+// second token on, out-of-bound values are corrected by the policy and NaN
+// set to 0. Each row has its own bounds: a fault at step 0 changes only
+// that row's bounds, as in a real deployment.
+#include <map>
+
+#include "worker/protection/protection.h"
+
+namespace beamline::protection {
+
+class Ft2Protection : public Protection {
+ public:
+  Ft2Protection(std::vector<runtime::HookPoint> points, CorrectionPolicy policy, double scale);
+  void on_output(const runtime::HookPoint& point, int64_t step, at::Tensor& output) override;
+  std::shared_ptr<Protection> with_rows(const at::Tensor& rows) const override;
+
+  // [batch, 1, 1] float32 bounds of a point, undefined before step 0 ran.
+  std::pair<at::Tensor, at::Tensor> bounds(const runtime::HookPoint& point) const;
+
+ private:
+  struct RowBounds {
+    at::Tensor low;   // [batch, 1, 1] float32
+    at::Tensor high;  // [batch, 1, 1] float32
+  };
+  std::map<std::string, RowBounds> bounds_;  // by to_string(point)
+  CorrectionPolicy policy_;
+  double scale_;
+};
+
+}  // namespace beamline::protection

@@ -1,0 +1,41 @@
+#include "worker/protection/protection.h"
+
+#include <ATen/ATen.h>
+
+#include "worker/protection/fixed_bounds_protection.h"
+#include "worker/protection/ft2_protection.h"
+
+#include "common/error.h"
+
+namespace beamline::protection {
+
+void Protection::attach_to(runtime::HookSet& hooks, const std::shared_ptr<Protection>& self) const {
+  for (const auto& point : points_) hooks.attach(point, self);
+}
+
+void Protection::count(const at::Tensor& per_row) {
+  if (!corrections_.defined()) {
+    corrections_ = per_row.to(at::kLong).clone();
+  } else {
+    corrections_.add_(per_row);
+  }
+}
+
+std::shared_ptr<Protection> make_protection(const ProtectionOptions& options, const modelio::ModelConfig& config,
+                                            const LayerBounds* offline_bounds) {
+  if (options.kind == ProtectionKind::none) return nullptr;
+  std::vector<runtime::HookPoint> points;
+  for (int64_t block = 0; block < config.num_hidden_layers; ++block) {
+    for (runtime::LayerKind kind : protected_layer_kinds(options.kind, config.family)) points.push_back({block, kind});
+  }
+  if (options.kind == ProtectionKind::ft2) {
+    return std::make_shared<Ft2Protection>(std::move(points), options.policy, options.scale);
+  }
+  if (offline_bounds == nullptr) {
+    throw Error("protection " + to_string(options.kind) + " needs offline bounds: pass a bounds file from `beamline profile`");
+  }
+  return std::make_shared<FixedBoundsProtection>(std::move(points), *offline_bounds, options.policy,
+                                                 corrects_nan(options.kind));
+}
+
+}  // namespace beamline::protection

@@ -1,0 +1,47 @@
+#pragma once
+// A protection at work: a LayerHook attached at the hook points it guards,
+// counting per batch row how many values it corrected.
+//
+// Who mutates what: the forward pass calls on_output; the trial engine reads
+// corrections() between steps and may hand a forked batch the state of the
+// rows it came from (with_rows), never during a step.
+#include <ATen/core/Tensor.h>
+
+#include <memory>
+#include <vector>
+
+#include "worker/modelio/model_config.h"
+#include "worker/protection/layer_bounds.h"
+#include "worker/protection/protection_kind.h"
+#include "worker/runtime/hooks.h"
+
+namespace beamline::protection {
+
+class Protection : public runtime::LayerHook {
+ public:
+  const std::vector<runtime::HookPoint>& points() const { return points_; }
+  void attach_to(runtime::HookSet& hooks, const std::shared_ptr<Protection>& self) const;
+
+  // [batch] int64 on the model's device: values corrected per row so far.
+  // Undefined before the first hooked output.
+  const at::Tensor& corrections() const { return corrections_; }
+
+  // A copy for a batch whose row i continues row rows[i] of this one
+  // (counts and any per-row state follow the rows).
+  virtual std::shared_ptr<Protection> with_rows(const at::Tensor& rows) const = 0;
+
+ protected:
+  explicit Protection(std::vector<runtime::HookPoint> points) : points_(std::move(points)) {}
+  void count(const at::Tensor& per_row);
+
+  std::vector<runtime::HookPoint> points_;
+  at::Tensor corrections_;
+};
+
+// The protection for `options` on a model with `config`; nullptr for none.
+// Offline-bound kinds need `offline_bounds` with an entry for every guarded
+// point (a beamline::Error names the first one missing).
+std::shared_ptr<Protection> make_protection(const ProtectionOptions& options, const modelio::ModelConfig& config,
+                                            const LayerBounds* offline_bounds);
+
+}  // namespace beamline::protection
