@@ -75,14 +75,17 @@ void add_tokenize_command(CLI::App& app) {
       "tokenize",
       "Encode text to token ids, or decode ids to text, with a Hugging Face tokenizer.json.\n"
       "Encoding prints the ids, space separated, on the last line of stdout.");
-  CLI::Option* model = command->add_option("--model", options->model_dir, "Model directory; reads DIR/tokenizer.json");
-  CLI::Option* file = command->add_option("--tokenizer", options->tokenizer_file, "Path to a tokenizer.json");
+  CLI::Option* model = command->add_option("--model", options->model_dir, "Model directory; reads DIR/tokenizer.json")
+                            ->type_name("DIR");
+  CLI::Option* file = command->add_option("--tokenizer", options->tokenizer_file, "Path to a tokenizer.json")
+                           ->type_name("FILE");
   model->excludes(file);
   CLI::Option* text = command->add_option("--text", options->text, "Text to encode");
   CLI::Option* decode = command->add_option(
       "--decode", options->ids_to_decode,
       "Token ids to decode, space separated (\"1 2 3\"); special tokens are left out of the text unless "
-      "--keep-special");
+      "--keep-special")
+      ->type_name("IDS");
   text->excludes(decode);
   command->add_flag("--no-special", options->no_special,
                     "With --text: do not add the special tokens the post-processor adds (such as BOS)");

@@ -24,8 +24,8 @@ struct ReferenceCase {
 };
 
 constexpr const char* kSkipMessage =
-    "SKIPPED: shared tokenizers not found (looked in " BEAMLINE_SOURCE_DIR
-    "/../shared/tokenizers and $BEAMLINE_SHARED_DIR); reference cases were not checked";
+    "SKIPPED: shared tokenizers not found ($BEAMLINE_SHARED_DIR/tokenizers if set, else " BEAMLINE_SOURCE_DIR
+    "/../shared/tokenizers); the Hugging Face reference cases were NOT checked";
 
 // Loading a real tokenizer.json takes a moment; do it once per folder.
 const Tokenizer& shared_tokenizer(const std::filesystem::path& dir) {

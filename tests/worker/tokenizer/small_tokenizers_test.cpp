@@ -155,7 +155,7 @@ std::string added_tokens_json(const std::string& mask_options) {
   })";
 }
 
-TEST(AddedTokens, LstripAndRstripSwallowNeighbouringWhitespace) {
+TEST(TokenizerAddedTokens, LstripAndRstripSwallowNeighbouringWhitespace) {
   const auto plain = Tokenizer::from_json(added_tokens_json(R"("normalized": false)"), "added.json");
   EXPECT_EQ(plain.encode("a <mask> b", false), (Ids{3, 5, 4}));
   const auto stripping =
@@ -164,7 +164,7 @@ TEST(AddedTokens, LstripAndRstripSwallowNeighbouringWhitespace) {
   EXPECT_EQ(stripping.decode({1, 5, 2}), "a <mask> b");
 }
 
-TEST(AddedTokens, SingleWordTokensOnlyMatchWholeWords) {
+TEST(TokenizerAddedTokens, SingleWordTokensOnlyMatchWholeWords) {
   const auto tokenizer = Tokenizer::from_json(added_tokens_json(R"("normalized": false)"), "added.json");
   EXPECT_EQ(tokenizer.encode("anthony", false), (Ids{7}));
   EXPECT_EQ(tokenizer.encode("ony", false), (Ids{6}));

@@ -28,13 +28,15 @@ inline std::string write_test_file(const std::string& name, const std::string& c
   return path.string();
 }
 
-// ../shared/tokenizers next to the source tree, or $BEAMLINE_SHARED_DIR/tokenizers
-// (BEAMLINE_SHARED_DIR may also point at the tokenizers folder itself).
+// $BEAMLINE_SHARED_DIR/tokenizers when that variable is set (it may also name
+// the tokenizers folder itself), otherwise ../shared/tokenizers beside the
+// source tree; nullopt when the chosen place has none.
 inline std::optional<std::filesystem::path> shared_tokenizers_dir() {
   if (const char* shared = std::getenv("BEAMLINE_SHARED_DIR")) {
     const std::filesystem::path root(shared);
     if (std::filesystem::is_directory(root / "tokenizers")) return root / "tokenizers";
     if (std::filesystem::exists(root / "gpt2" / "tokenizer.json")) return root;
+    return std::nullopt;
   }
   const std::filesystem::path beside_source = std::filesystem::path(BEAMLINE_SOURCE_DIR) / ".." / "shared" / "tokenizers";
   if (std::filesystem::is_directory(beside_source)) return beside_source;

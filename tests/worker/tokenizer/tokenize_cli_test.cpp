@@ -62,7 +62,7 @@ const char* const kWordLevelTokenizer = R"({
             "unk_token": "[UNK]"}
 })";
 
-class TokenizeCommand : public ::testing::Test {
+class TokenizerCommandLine : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_TRUE(std::filesystem::exists(BEAMLINE_BINARY)) << "beamline binary not built: " << BEAMLINE_BINARY;
@@ -71,27 +71,27 @@ class TokenizeCommand : public ::testing::Test {
   std::string file_;
 };
 
-TEST_F(TokenizeCommand, PrintsIdsWithSpecialTokensOnTheLastLine) {
+TEST_F(TokenizerCommandLine, PrintsIdsWithSpecialTokensOnTheLastLine) {
   const CommandResult result = run_beamline("tokenize --tokenizer " + shell_quote(file_) + " --text \"Hello world\"");
   EXPECT_EQ(result.exit_code, 0) << result.err;
   EXPECT_EQ(last_line(result.out), "1 3 4 2");
 }
 
-TEST_F(TokenizeCommand, NoSpecialLeavesThemOut) {
+TEST_F(TokenizerCommandLine, NoSpecialLeavesThemOut) {
   const CommandResult result =
       run_beamline("tokenize --tokenizer " + shell_quote(file_) + " --text \"Hello world\" --no-special");
   EXPECT_EQ(result.exit_code, 0) << result.err;
   EXPECT_EQ(last_line(result.out), "3 4");
 }
 
-TEST_F(TokenizeCommand, ModelDirectoryReadsItsTokenizerJson) {
+TEST_F(TokenizerCommandLine, ModelDirectoryReadsItsTokenizerJson) {
   const std::string dir = std::filesystem::path(file_).parent_path().string();
   const CommandResult result = run_beamline("tokenize --model " + shell_quote(dir) + " --text \"Hello world\"");
   EXPECT_EQ(result.exit_code, 0) << result.err;
   EXPECT_EQ(last_line(result.out), "1 3 4 2");
 }
 
-TEST_F(TokenizeCommand, DecodeSkipsSpecialTokensUnlessAskedToKeepThem) {
+TEST_F(TokenizerCommandLine, DecodeSkipsSpecialTokensUnlessAskedToKeepThem) {
   const CommandResult plain = run_beamline("tokenize --tokenizer " + shell_quote(file_) + " --decode \"1 3 4 2\"");
   EXPECT_EQ(plain.exit_code, 0) << plain.err;
   EXPECT_EQ(last_line(plain.out), "hello world");
@@ -100,7 +100,7 @@ TEST_F(TokenizeCommand, DecodeSkipsSpecialTokensUnlessAskedToKeepThem) {
   EXPECT_EQ(last_line(kept.out), "[CLS] hello world [SEP]");
 }
 
-TEST_F(TokenizeCommand, BadInputExitsWithOneAndAClearError) {
+TEST_F(TokenizerCommandLine, BadInputExitsWithOneAndAClearError) {
   const CommandResult missing = run_beamline("tokenize --tokenizer /nonexistent/tokenizer.json --text hi");
   EXPECT_EQ(missing.exit_code, 1);
   EXPECT_EQ(missing.err.rfind("error: ", 0), 0u) << missing.err;
@@ -119,7 +119,7 @@ TEST_F(TokenizeCommand, BadInputExitsWithOneAndAClearError) {
   EXPECT_NE(neither.err.find("--text"), std::string::npos) << neither.err;
 }
 
-TEST_F(TokenizeCommand, EncodesWithTheSharedGpt2Tokenizer) {
+TEST_F(TokenizerCommandLine, EncodesWithTheSharedGpt2Tokenizer) {
   const auto shared = testing::shared_tokenizers_dir();
   if (!shared) GTEST_SKIP() << "SKIPPED: shared tokenizers not found; GPT-2 CLI check was not run";
   const CommandResult result = run_beamline("tokenize --tokenizer " + shell_quote((*shared / "gpt2" / "tokenizer.json").string()) +
