@@ -40,9 +40,9 @@ class Tokenizer {
   // True for added tokens marked special (BOS, EOS, <|im_end|>, ...).
   bool is_special_token(std::int32_t id) const;
 
+ private:
   struct State;  // defined in tokenizer_state.h
 
- private:
   explicit Tokenizer(std::shared_ptr<const State> state);
 
   std::shared_ptr<const State> state_;

@@ -1,9 +1,12 @@
 // Known id sequences for small tokenizer.json files written here, one per
 // family the real files use: WordLevel, SentencePiece-style BPE with a
-// Metaspace pre-tokenizer, and added tokens with their matching options.
+// Metaspace pre-tokenizer, BERT-style WordPiece, and added tokens with their
+// matching options; plus sharing one tokenizer across copies and threads.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "tests/worker/tokenizer/test_files.h"
@@ -171,6 +174,60 @@ TEST(TokenizerAddedTokens, SingleWordTokensOnlyMatchWholeWords) {
   EXPECT_EQ(tokenizer.vocab_size(), 8);
   EXPECT_FALSE(tokenizer.is_special_token(5));
   EXPECT_TRUE(tokenizer.is_special_token(0));
+}
+
+// BERT-style: BertNormalizer, BertPreTokenizer, WordPiece, BertProcessing and
+// the WordPiece decoder.
+const char* const kWordPieceTokenizer = R"({
+  "added_tokens": [
+    {"id": 0, "content": "[PAD]", "special": true, "normalized": false},
+    {"id": 1, "content": "[UNK]", "special": true, "normalized": false},
+    {"id": 2, "content": "[CLS]", "special": true, "normalized": false},
+    {"id": 3, "content": "[SEP]", "special": true, "normalized": false}],
+  "normalizer": {"type": "BertNormalizer", "clean_text": true, "handle_chinese_chars": true,
+                 "strip_accents": null, "lowercase": true},
+  "pre_tokenizer": {"type": "BertPreTokenizer"},
+  "post_processor": {"type": "BertProcessing", "sep": ["[SEP]", 3], "cls": ["[CLS]", 2]},
+  "decoder": {"type": "WordPiece", "prefix": "##", "cleanup": true},
+  "model": {"type": "WordPiece", "unk_token": "[UNK]", "continuing_subword_prefix": "##",
+            "max_input_chars_per_word": 12,
+            "vocab": {"[PAD]": 0, "[UNK]": 1, "[CLS]": 2, "[SEP]": 3, "hello": 4, "world": 5, "!": 6,
+                      "un": 7, "##aff": 8, "##able": 9, ",": 10}}
+})";
+
+TEST(WordPieceTokenizer, EncodesAndDecodesKnownIds) {
+  const auto tokenizer = Tokenizer::from_json(kWordPieceTokenizer, "bert.json");
+  EXPECT_EQ(tokenizer.encode("Hello, unaffable World!"), (Ids{2, 4, 10, 7, 8, 9, 5, 6, 3}));
+  EXPECT_EQ(tokenizer.encode("Héllo 你", false), (Ids{4, 1}));       // accents stripped, CJK isolated
+  EXPECT_EQ(tokenizer.encode("unaffableunaffable", false), (Ids{1}));  // longer than max_input_chars_per_word
+  EXPECT_EQ(tokenizer.encode("unable", false), (Ids{7, 9}));
+  EXPECT_EQ(tokenizer.encode("unknown", false), (Ids{1}));            // one unknown piece: whole word unknown
+  EXPECT_EQ(tokenizer.decode({2, 4, 10, 7, 8, 9, 5, 6, 3}, true), "hello, unaffable world!");
+}
+
+// Copies share state, and one tokenizer may encode from several threads.
+TEST(TokenizerSharing, CopiesAndConcurrentCallsAgree) {
+  const auto original = Tokenizer::from_json(kWordPieceTokenizer, "bert.json");
+  const Tokenizer copy = original;  // NOLINT(performance-unnecessary-copy-initialization): the copy is the point
+  const std::string text = "Hello, unaffable World! unable hello";
+  const Ids expected = original.encode(text);
+  EXPECT_EQ(copy.encode(text), expected);
+
+  constexpr int kThreads = 4;
+  constexpr int kRepeats = 200;
+  std::vector<std::thread> threads;
+  std::atomic<int> mismatches{0};
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < kRepeats; ++i) {
+        if (copy.encode(text) != expected || copy.decode(expected, true) != "hello, unaffable world! unable hello") {
+          ++mismatches;
+        }
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(mismatches.load(), 0);
 }
 
 }  // namespace
