@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "common/error.h"
 #include "tests/worker/runtime/test_support.h"
 #include "worker/runtime/generate.h"
 #include "worker/runtime/layer_kind.h"

@@ -7,7 +7,7 @@
 namespace beamline::runtime::testing {
 namespace {
 
-at::Tensor linear(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias = {}) {
+at::Tensor affine(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias = {}) {
   at::Tensor y = torch::mm(x, weight.t());
   return bias.defined() ? y + bias : y;
 }
@@ -16,7 +16,7 @@ at::Tensor rms(const at::Tensor& x, const at::Tensor& weight, double eps) {
   return x / torch::sqrt((x * x).mean(-1, true) + eps) * weight;
 }
 
-at::Tensor layer_norm(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias) {
+at::Tensor plain_layer_norm(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias) {
   const at::Tensor mean = x.mean(-1, true);
   const at::Tensor var = ((x - mean) * (x - mean)).mean(-1, true);
   return (x - mean) / torch::sqrt(var + 1e-5) * weight + bias;
@@ -88,9 +88,9 @@ at::Tensor ReferenceModel::hidden_llama(const std::vector<int64_t>& ids) const {
   for (int64_t i = 0; i < spec_.num_layers; ++i) {
     const std::string l = "model.layers." + std::to_string(i) + ".";
     const at::Tensor x = rms(h, w(l + "input_layernorm.weight"), spec_.rms_norm_eps);
-    const at::Tensor q = linear(x, w(l + "self_attn.q_proj.weight"), w(l + "self_attn.q_proj.bias"));
-    const at::Tensor k = linear(x, w(l + "self_attn.k_proj.weight"), w(l + "self_attn.k_proj.bias"));
-    const at::Tensor v = linear(x, w(l + "self_attn.v_proj.weight"), w(l + "self_attn.v_proj.bias"));
+    const at::Tensor q = affine(x, w(l + "self_attn.q_proj.weight"), w(l + "self_attn.q_proj.bias"));
+    const at::Tensor k = affine(x, w(l + "self_attn.k_proj.weight"), w(l + "self_attn.k_proj.bias"));
+    const at::Tensor v = affine(x, w(l + "self_attn.v_proj.weight"), w(l + "self_attn.v_proj.bias"));
     int64_t window = 0;
     if (spec_.sliding_window) {
       const bool windowed = spec_.architecture != "Qwen2ForCausalLM" || i >= spec_.max_window_layers;
@@ -99,11 +99,11 @@ at::Tensor ReferenceModel::hidden_llama(const std::vector<int64_t>& ids) const {
     const at::Tensor attn = attend(rope(q.view({t, spec_.num_heads, dim}), spec_.rope_theta),
                                    rope(k.view({t, spec_.num_kv_heads, dim}), spec_.rope_theta),
                                    v.view({t, spec_.num_kv_heads, dim}), 1.0 / std::sqrt(double(dim)), window);
-    h = h + linear(attn, w(l + "self_attn.o_proj.weight"), w(l + "self_attn.o_proj.bias"));
+    h = h + affine(attn, w(l + "self_attn.o_proj.weight"), w(l + "self_attn.o_proj.bias"));
     const at::Tensor y = rms(h, w(l + "post_attention_layernorm.weight"), spec_.rms_norm_eps);
-    const at::Tensor gate = linear(y, w(l + "mlp.gate_proj.weight"));
+    const at::Tensor gate = affine(y, w(l + "mlp.gate_proj.weight"));
     const at::Tensor silu = gate / (1.0 + torch::exp(-gate));
-    h = h + linear(silu * linear(y, w(l + "mlp.up_proj.weight")), w(l + "mlp.down_proj.weight"));
+    h = h + affine(silu * affine(y, w(l + "mlp.up_proj.weight")), w(l + "mlp.down_proj.weight"));
   }
   return rms(h, w("model.norm.weight"), spec_.rms_norm_eps);
 }
@@ -114,24 +114,24 @@ at::Tensor ReferenceModel::hidden_opt(const std::vector<int64_t>& ids) const {
   const int64_t d = spec_.hidden_size;
   const int64_t dim = spec_.head_dim();
   at::Tensor tokens = w(r + "embed_tokens.weight").index_select(0, torch::tensor(ids, torch::kLong));
-  if (w(r + "project_in.weight").defined()) tokens = linear(tokens, w(r + "project_in.weight"));
+  if (w(r + "project_in.weight").defined()) tokens = affine(tokens, w(r + "project_in.weight"));
   at::Tensor h = tokens + w(r + "embed_positions.weight").narrow(0, 2, t);  // positions 0.. at offset 2
   for (int64_t i = 0; i < spec_.num_layers; ++i) {
     const std::string l = r + "layers." + std::to_string(i) + ".";
     const auto proj = [&](const at::Tensor& x, const std::string& name) {
-      return linear(x, w(l + "self_attn." + name + ".weight"), w(l + "self_attn." + name + ".bias"));
+      return affine(x, w(l + "self_attn." + name + ".weight"), w(l + "self_attn." + name + ".bias"));
     };
-    const at::Tensor x = layer_norm(h, w(l + "self_attn_layer_norm.weight"), w(l + "self_attn_layer_norm.bias"));
+    const at::Tensor x = plain_layer_norm(h, w(l + "self_attn_layer_norm.weight"), w(l + "self_attn_layer_norm.bias"));
     const at::Tensor q = proj(x, "q_proj").view({t, spec_.num_heads, dim});
     const at::Tensor k = proj(x, "k_proj").view({t, spec_.num_heads, dim});
     const at::Tensor v = proj(x, "v_proj").view({t, spec_.num_heads, dim});
     h = h + proj(attend(q, k, v, 1.0 / std::sqrt(double(dim)), 0), "out_proj");
-    const at::Tensor y = layer_norm(h, w(l + "final_layer_norm.weight"), w(l + "final_layer_norm.bias"));
-    const at::Tensor hidden = torch::relu(linear(y, w(l + "fc1.weight"), w(l + "fc1.bias")));
-    h = h + linear(hidden, w(l + "fc2.weight"), w(l + "fc2.bias"));
+    const at::Tensor y = plain_layer_norm(h, w(l + "final_layer_norm.weight"), w(l + "final_layer_norm.bias"));
+    const at::Tensor hidden = torch::relu(affine(y, w(l + "fc1.weight"), w(l + "fc1.bias")));
+    h = h + affine(hidden, w(l + "fc2.weight"), w(l + "fc2.bias"));
   }
-  h = layer_norm(h, w(r + "final_layer_norm.weight"), w(r + "final_layer_norm.bias"));
-  if (w(r + "project_out.weight").defined()) h = linear(h, w(r + "project_out.weight"));
+  h = plain_layer_norm(h, w(r + "final_layer_norm.weight"), w(r + "final_layer_norm.bias"));
+  if (w(r + "project_out.weight").defined()) h = affine(h, w(r + "project_out.weight"));
   (void)d;
   return h;
 }
@@ -143,7 +143,7 @@ at::Tensor ReferenceModel::logits(const std::vector<int64_t>& ids) const {
     const at::Tensor hidden = spec_.is_opt() ? hidden_opt(prefix) : hidden_llama(prefix);
     at::Tensor head = w("lm_head.weight");
     if (!head.defined()) head = w(spec_.is_opt() ? "model.decoder.embed_tokens.weight" : "model.embed_tokens.weight");
-    rows.push_back(linear(hidden.select(0, hidden.size(0) - 1).unsqueeze(0), head));
+    rows.push_back(affine(hidden.select(0, hidden.size(0) - 1).unsqueeze(0), head));
   }
   return torch::cat(rows, 0);
 }
@@ -156,7 +156,7 @@ std::vector<int64_t> ReferenceModel::greedy(const std::vector<int64_t>& prompt, 
     const at::Tensor hidden = spec_.is_opt() ? hidden_opt(last) : hidden_llama(last);
     at::Tensor head = w("lm_head.weight");
     if (!head.defined()) head = w(spec_.is_opt() ? "model.decoder.embed_tokens.weight" : "model.embed_tokens.weight");
-    const int64_t next = linear(hidden.select(0, hidden.size(0) - 1).unsqueeze(0), head).argmax(-1).item<int64_t>();
+    const int64_t next = affine(hidden.select(0, hidden.size(0) - 1).unsqueeze(0), head).argmax(-1).item<int64_t>();
     out.push_back(next);
     seq.push_back(next);
     if (next == eos) break;
