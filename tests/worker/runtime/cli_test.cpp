@@ -14,16 +14,16 @@
 namespace beamline::runtime::testing {
 namespace {
 
-struct Run {
+struct CommandRun {
   int exit_code = -1;
   std::string out;  // stdout
   std::string err;  // stderr
 };
 
-Run run_beamline(const std::string& args, const std::string& scratch) {
+CommandRun run_beamline(const std::string& args, const std::string& scratch) {
   const std::string err_file = scratch + "/stderr.txt";
   const std::string command = std::string(BEAMLINE_BINARY) + " " + args + " 2>" + err_file;
-  Run run;
+  CommandRun run;
   FILE* pipe = ::popen(command.c_str(), "r");
   if (pipe == nullptr) return run;
   std::array<char, 4096> buffer{};
@@ -59,7 +59,7 @@ TEST(GenerateCommand, PrintsTheGeneratedIdsOnTheLastLine) {
   options.max_new_tokens = 6;
   const GenerateResult expected = generate(tiny.model(), {{1, 7, 9, 12}}, options);
 
-  const Run run = run_beamline("generate --model " + tiny.dir->path() +
+  const CommandRun run = run_beamline("generate --model " + tiny.dir->path() +
                                    " --prompt-ids \"1 7 9 12\" --max-new-tokens 6 --print ids",
                                tiny.dir->path());
   ASSERT_EQ(run.exit_code, 0) << run.err;
@@ -74,7 +74,7 @@ TEST(GenerateCommand, TextPromptIsTokenizedAndContinuationDecoded) {
   options.max_new_tokens = 4;
   // WordLevel, no post-processor: "w5 w6 w7" -> 5 6 7.
   const GenerateResult expected = generate(tiny.model(), {{5, 6, 7}}, options);
-  const Run run = run_beamline("generate --model " + tiny.dir->path() + " --prompt 'w5 w6 w7' --max-new-tokens 4",
+  const CommandRun run = run_beamline("generate --model " + tiny.dir->path() + " --prompt 'w5 w6 w7' --max-new-tokens 4",
                                tiny.dir->path());
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_EQ(last_line(run.out), tiny.loaded->decode(expected.tokens[0], true));
@@ -85,7 +85,7 @@ TEST(GenerateCommand, Float16IsNamedAsEmulated) {
   spec.architecture = "OPTForCausalLM";
   spec.tie_word_embeddings = true;
   TinyModel tiny(spec);
-  const Run run = run_beamline("generate --model " + tiny.dir->path() +
+  const CommandRun run = run_beamline("generate --model " + tiny.dir->path() +
                                    " --prompt-ids '3 4 5' --max-new-tokens 3 --dtype float16 --print ids",
                                tiny.dir->path());
   ASSERT_EQ(run.exit_code, 0) << run.err;
@@ -96,12 +96,12 @@ TEST(GenerateCommand, Float16IsNamedAsEmulated) {
 TEST(GenerateCommand, IdOutsideTheVocabularyIsAnError) {
   TinySpec spec;
   TinyModel tiny(spec);
-  const Run run = run_beamline("generate --model " + tiny.dir->path() + " --prompt-ids '3 4 1000' --print ids",
+  const CommandRun run = run_beamline("generate --model " + tiny.dir->path() + " --prompt-ids '3 4 1000' --print ids",
                                tiny.dir->path());
   EXPECT_EQ(run.exit_code, 1);
   EXPECT_NE(run.err.find("1000"), std::string::npos) << run.err;
   EXPECT_NE(run.err.find("64"), std::string::npos) << run.err;
-  const Run both = run_beamline("generate --model " + tiny.dir->path() + " --prompt x --prompt-ids 3",
+  const CommandRun both = run_beamline("generate --model " + tiny.dir->path() + " --prompt x --prompt-ids 3",
                                 tiny.dir->path());
   EXPECT_NE(both.exit_code, 0);
 }
@@ -111,7 +111,7 @@ TEST(ModelInfoCommand, PrintsArchitectureParametersAndHookPoints) {
   spec.num_kv_heads = 2;
   spec.num_layers = 2;
   TinyModel tiny(spec);
-  const Run run = run_beamline("model-info " + tiny.dir->path(), tiny.dir->path());
+  const CommandRun run = run_beamline("model-info " + tiny.dir->path(), tiny.dir->path());
   ASSERT_EQ(run.exit_code, 0) << run.err;
   const std::string& out = run.out;
   EXPECT_NE(out.find("architecture: LlamaForCausalLM"), std::string::npos) << out;
@@ -132,7 +132,7 @@ TEST(ModelInfoCommand, OptReportsOutProjAsOProjAndTiedHead) {
   spec.architecture = "OPTForCausalLM";
   spec.tie_word_embeddings = true;
   TinyModel tiny(spec);
-  const Run run = run_beamline("model-info " + tiny.dir->path(), tiny.dir->path());
+  const CommandRun run = run_beamline("model-info " + tiny.dir->path(), tiny.dir->path());
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_NE(run.out.find("architecture: OPTForCausalLM"), std::string::npos) << run.out;
   EXPECT_NE(run.out.find("0.o_proj"), std::string::npos) << run.out;
