@@ -25,6 +25,9 @@ class Protection : public runtime::LayerHook {
   // [batch] int64 on the model's device: values corrected per row so far.
   // Undefined before the first hooked output.
   const at::Tensor& corrections() const { return corrections_; }
+  // Starts counting afresh (a batch forked from a golden run counts only
+  // its own corrections).
+  void clear_corrections() { corrections_ = at::Tensor(); }
 
   // A copy for a batch whose row i continues row rows[i] of this one
   // (counts and any per-row state follow the rows).

@@ -1,0 +1,50 @@
+#pragma once
+// The golden run: the fault-free generation of one input under one
+// protection, at batch 1. Trials resume from its KV cache (a fault at step
+// s starts from the first s steps) and its protection state (ft2's
+// first-token bounds).
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "worker/judge/dataset.h"
+#include "worker/protection/protection.h"
+#include "worker/runtime/kv_cache.h"
+#include "worker/runtime/loaded_model.h"
+
+namespace beamline::engine {
+
+struct ProtectionSetup {
+  protection::ProtectionOptions options;
+  std::shared_ptr<const protection::LayerBounds> offline_bounds;  // ranger, maximals, ...
+};
+
+struct GenerationSettings {
+  int64_t max_new_tokens = 16;
+};
+
+struct GoldenRun {
+  std::vector<int64_t> prompt_ids;
+  std::vector<int64_t> tokens;  // generated ids (eos included when it stopped there)
+  std::string text;             // decoded, special tokens skipped
+  bool correct = false;         // judged against the input's answers
+  bool finite = true;           // no non-finite logit
+  int64_t steps = 0;            // forward steps: tokens.size() when it stopped by length
+  int64_t corrections = 0;      // values the protection changed in a fault-free run
+  double seconds = 0;
+  double first_token_seconds = 0;
+
+  runtime::KVCache cache;  // batch 1, prompt + steps - 1 columns
+  std::shared_ptr<protection::Protection> protection;  // state after the run; null for none
+};
+
+// Text of generated ids: eos and other special tokens dropped.
+std::string decode_output(const runtime::LoadedModel& model, const std::vector<int64_t>& tokens);
+
+GoldenRun run_golden(runtime::LoadedModel& model, const judge::DatasetInput& input, const ProtectionSetup& setup,
+                     const GenerationSettings& settings);
+
+// A fresh protection for a batch that starts at step 0, null for none.
+std::shared_ptr<protection::Protection> new_protection(const runtime::LoadedModel& model, const ProtectionSetup& setup);
+
+}  // namespace beamline::engine
