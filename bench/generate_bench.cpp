@@ -1,0 +1,148 @@
+// Greedy generation throughput at batch 1 and batch 32 on a small random
+// Llama model built here, measured side by side in one run. Ends with
+// `ratio batch32_vs_batch1 X` (generated tokens/s at batch 32 over batch 1).
+//
+//   generate_bench [--quick] [--keep-model DIR]
+#include <torch/torch.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <unistd.h>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "worker/modelio/torch_safetensors_writer.h"
+#include "worker/runtime/generate.h"
+#include "worker/runtime/loaded_model.h"
+
+namespace {
+
+using beamline::runtime::GenerateOptions;
+using beamline::runtime::GenerateResult;
+
+struct BenchModel {
+  int64_t vocab = 2048;
+  int64_t hidden = 256;
+  int64_t intermediate = 688;
+  int64_t layers = 4;
+  int64_t heads = 8;
+  int64_t kv_heads = 4;
+};
+
+void write_model(const std::string& dir, const BenchModel& m) {
+  std::filesystem::create_directories(dir);
+  torch::manual_seed(0);
+  const auto rnd = [](std::vector<int64_t> shape) { return torch::randn(shape) * 0.05; };
+  const int64_t head_dim = m.hidden / m.heads;
+  beamline::modelio::NamedTensors tensors;
+  tensors.emplace_back("model.embed_tokens.weight", rnd({m.vocab, m.hidden}));
+  for (int64_t i = 0; i < m.layers; ++i) {
+    const std::string p = "model.layers." + std::to_string(i) + ".";
+    tensors.emplace_back(p + "input_layernorm.weight", torch::ones({m.hidden}));
+    tensors.emplace_back(p + "post_attention_layernorm.weight", torch::ones({m.hidden}));
+    tensors.emplace_back(p + "self_attn.q_proj.weight", rnd({m.heads * head_dim, m.hidden}));
+    tensors.emplace_back(p + "self_attn.k_proj.weight", rnd({m.kv_heads * head_dim, m.hidden}));
+    tensors.emplace_back(p + "self_attn.v_proj.weight", rnd({m.kv_heads * head_dim, m.hidden}));
+    tensors.emplace_back(p + "self_attn.o_proj.weight", rnd({m.hidden, m.heads * head_dim}));
+    tensors.emplace_back(p + "mlp.gate_proj.weight", rnd({m.intermediate, m.hidden}));
+    tensors.emplace_back(p + "mlp.up_proj.weight", rnd({m.intermediate, m.hidden}));
+    tensors.emplace_back(p + "mlp.down_proj.weight", rnd({m.hidden, m.intermediate}));
+  }
+  tensors.emplace_back("model.norm.weight", torch::ones({m.hidden}));
+  tensors.emplace_back("lm_head.weight", rnd({m.vocab, m.hidden}));
+  beamline::modelio::write_checkpoint(dir, tensors);
+
+  nlohmann::json config = {{"architectures", {"LlamaForCausalLM"}},
+                           {"vocab_size", m.vocab},
+                           {"hidden_size", m.hidden},
+                           {"intermediate_size", m.intermediate},
+                           {"num_hidden_layers", m.layers},
+                           {"num_attention_heads", m.heads},
+                           {"num_key_value_heads", m.kv_heads},
+                           {"max_position_embeddings", 2048},
+                           {"rms_norm_eps", 1e-6},
+                           {"bos_token_id", 1},
+                           {"eos_token_id", 2},
+                           {"torch_dtype", "float32"}};
+  std::ofstream(dir + "/config.json") << config.dump(2);
+}
+
+std::vector<std::vector<int64_t>> make_prompts(int64_t count, int64_t vocab) {
+  std::vector<std::vector<int64_t>> prompts;
+  for (int64_t row = 0; row < count; ++row) {
+    std::vector<int64_t> prompt;
+    const int64_t length = 16 + (row * 7) % 17;  // 16..32 tokens, different per row
+    for (int64_t i = 0; i < length; ++i) prompt.push_back(3 + (row * 131 + i * 17) % (vocab - 3));
+    prompts.push_back(prompt);
+  }
+  return prompts;
+}
+
+// Generated tokens per second over `rounds` generate() calls on `prompts`.
+double tokens_per_second(beamline::runtime::CausalLM& model, const std::vector<std::vector<int64_t>>& prompts,
+                         const GenerateOptions& options, int rounds) {
+  int64_t tokens = 0;
+  const auto start = std::chrono::steady_clock::now();
+  for (int round = 0; round < rounds; ++round) {
+    const GenerateResult result = beamline::runtime::generate(model, prompts, options);
+    for (const auto& row : result.tokens) tokens += static_cast<int64_t>(row.size());
+  }
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return static_cast<double>(tokens) / seconds;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  bool quick = false;
+  std::string keep;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--quick") == 0) {
+      quick = true;
+    } else if (std::strcmp(argv[i], "--keep-model") == 0 && i + 1 < argc) {
+      keep = argv[++i];
+    } else {
+      std::fprintf(stderr, "usage: generate_bench [--quick] [--keep-model DIR]\n");
+      return 2;
+    }
+  }
+  const BenchModel spec;
+  const std::string dir = keep.empty() ? (std::filesystem::temp_directory_path() /
+                                          ("beamline_generate_bench_" + std::to_string(::getpid())))
+                                             .string()
+                                       : keep;
+  write_model(dir, spec);
+  beamline::runtime::LoadOptions load;
+  load.load_tokenizer = false;
+  auto loaded = beamline::runtime::LoadedModel::load(dir, load);
+  auto& model = loaded->model();
+
+  GenerateOptions options;
+  options.max_new_tokens = quick ? 16 : 32;
+  options.eos_token_ids = std::vector<int64_t>{};  // every row generates max_new_tokens
+  const auto prompts = make_prompts(32, spec.vocab);
+  const std::vector<std::vector<int64_t>> single = {prompts[5]};
+
+  beamline::runtime::generate(model, single, options);  // warm-up
+  beamline::runtime::generate(model, prompts, options);
+  const int single_rounds = quick ? 4 : 16;
+  const int batch_rounds = quick ? 1 : 3;
+  const double batch1 = tokens_per_second(model, single, options, single_rounds);
+  const double batch32 = tokens_per_second(model, prompts, options, batch_rounds);
+
+  std::printf("model LlamaForCausalLM hidden %lld layers %lld heads %lld/%lld vocab %lld, %s, %lld new tokens, %d threads\n",
+              static_cast<long long>(spec.hidden), static_cast<long long>(spec.layers),
+              static_cast<long long>(spec.heads), static_cast<long long>(spec.kv_heads),
+              static_cast<long long>(spec.vocab), loaded->dtype_label().c_str(),
+              static_cast<long long>(options.max_new_tokens), torch::get_num_threads());
+  std::printf("batch1 tokens_per_s %.1f\n", batch1);
+  std::printf("batch32 tokens_per_s %.1f\n", batch32);
+  std::printf("ratio batch32_vs_batch1 %.2f\n", batch32 / batch1);
+  if (keep.empty()) std::filesystem::remove_all(dir);
+  return 0;
+}
