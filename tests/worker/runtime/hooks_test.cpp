@@ -8,6 +8,7 @@
 
 #include "common/error.h"
 #include "tests/worker/runtime/test_support.h"
+#include "worker/runtime/dataflow.h"
 #include "worker/runtime/generate.h"
 #include "worker/runtime/layer_kind.h"
 
@@ -124,6 +125,26 @@ TEST(LayerKind, FamiliesListTheirHookPoints) {
   config.family = modelio::ArchitectureFamily::opt;
   config.num_hidden_layers = 3;
   EXPECT_EQ(hook_points(config).size(), 21u);
+}
+
+// The FT2 heuristic over the data-flow description gives the study's
+// critical sets: Llama v/o/up/down_proj, OPT v/o_proj and fc2.
+TEST(Dataflow, CriticalLayerHeuristicGivesTheStudysSets) {
+  const auto critical = [](modelio::ArchitectureFamily family) {
+    std::vector<std::string> names;
+    for (LayerKind kind : block_layer_kinds(family)) {
+      if (!is_linear(kind)) continue;
+      bool scaled = false;
+      for (PathOp op : path_to_next_linear(family, kind)) {
+        scaled = scaled || op == PathOp::attention_scale || op == PathOp::softmax || op == PathOp::activation;
+      }
+      if (!scaled) names.push_back(to_string(kind));
+    }
+    return names;
+  };
+  EXPECT_EQ(critical(modelio::ArchitectureFamily::llama),
+            (std::vector<std::string>{"v_proj", "o_proj", "up_proj", "down_proj"}));
+  EXPECT_EQ(critical(modelio::ArchitectureFamily::opt), (std::vector<std::string>{"v_proj", "o_proj", "fc2"}));
 }
 
 }  // namespace
