@@ -29,7 +29,7 @@ void check_vocabulary(const at::Tensor& ids, int64_t vocab_size) {
 }  // namespace
 
 at::Tensor CausalLM::forward_step(const at::Tensor& input_ids, const at::Tensor& attention_mask, KVCache& cache,
-                                  const StepOptions& options) {
+                                  const StepOptions& options) const {
   if (input_ids.dim() != 2 || input_ids.size(0) != cache.batch()) {
     throw std::invalid_argument("forward_step: input_ids must be [batch, n] with the cache's batch");
   }

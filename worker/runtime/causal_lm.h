@@ -66,8 +66,10 @@ class CausalLM {
   // 1 = token, 0 = left padding; undefined means all tokens. A row's
   // positions count only its tokens. Throws beamline::Error for an id
   // outside the vocabulary; on any exception the cache is left as before.
+  // The model itself is not modified, so several threads may run steps on
+  // one model, each with its own cache.
   at::Tensor forward_step(const at::Tensor& input_ids, const at::Tensor& attention_mask, KVCache& cache,
-                          const StepOptions& options = {});
+                          const StepOptions& options = {}) const;
 
  protected:
   CausalLM(modelio::ModelConfig config, Numerics numerics, at::Device device);
@@ -76,7 +78,7 @@ class CausalLM {
   // columns [start, start + n), already begun), after the final norm and
   // any output projection: what the lm_head multiplies.
   virtual at::Tensor forward_hidden(const at::Tensor& input_ids, KVCache& cache, int64_t start,
-                                    const ForwardContext& ctx) = 0;
+                                    const ForwardContext& ctx) const = 0;
   virtual const at::Tensor& lm_head_weight() const = 0;
   virtual KVCacheShape cache_shape() const = 0;
 

@@ -42,7 +42,7 @@ PromptBatch left_pad(const std::vector<std::vector<int64_t>>& prompts, int64_t p
   return {ids.to(device), mask.to(device)};
 }
 
-GenerateResult generate(CausalLM& model, const std::vector<std::vector<int64_t>>& prompts,
+GenerateResult generate(const CausalLM& model, const std::vector<std::vector<int64_t>>& prompts,
                         const GenerateOptions& options) {
   const PromptBatch batch = left_pad(prompts, resolve_pad(model.config(), options), model.device());
   GenerateResult empty;
@@ -62,7 +62,7 @@ GenerateResult generate(CausalLM& model, const std::vector<std::vector<int64_t>>
   return result;
 }
 
-GenerateResult continue_greedy(CausalLM& model, KVCache& cache, const at::Tensor& next_logits, int64_t next_step,
+GenerateResult continue_greedy(const CausalLM& model, KVCache& cache, const at::Tensor& next_logits, int64_t next_step,
                                const GenerateOptions& options) {
   const int64_t batch = cache.batch();
   const std::vector<int64_t> eos = options.eos_token_ids.value_or(model.config().eos_token_ids);

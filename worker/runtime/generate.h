@@ -42,14 +42,14 @@ struct GenerateResult {
   int64_t steps = 0;  // forward steps run, the prefill included
 };
 
-GenerateResult generate(CausalLM& model, const std::vector<std::vector<int64_t>>& prompts,
+GenerateResult generate(const CausalLM& model, const std::vector<std::vector<int64_t>>& prompts,
                         const GenerateOptions& options);
 
 // Greedy decoding from a cache whose last forward step produced
 // `next_logits` ([batch, vocab]); `next_step` is the step number of the next
 // forward step (1 right after the prefill). Lets the trial engine resume from
 // a copied golden cache. Does not report `next_logits` to on_logits.
-GenerateResult continue_greedy(CausalLM& model, KVCache& cache, const at::Tensor& next_logits, int64_t next_step,
+GenerateResult continue_greedy(const CausalLM& model, KVCache& cache, const at::Tensor& next_logits, int64_t next_step,
                                const GenerateOptions& options);
 
 }  // namespace beamline::runtime

@@ -25,7 +25,7 @@ class LlamaModel : public CausalLM {
 
  protected:
   at::Tensor forward_hidden(const at::Tensor& input_ids, KVCache& cache, int64_t start,
-                            const ForwardContext& ctx) override;
+                            const ForwardContext& ctx) const override;
   const at::Tensor& lm_head_weight() const override { return lm_head_; }
   KVCacheShape cache_shape() const override {
     return {config().num_hidden_layers, config().num_key_value_heads, config().head_dim};
@@ -83,7 +83,7 @@ LlamaModel::LlamaModel(const modelio::ModelConfig& c, const modelio::TensorStore
 }
 
 at::Tensor LlamaModel::forward_hidden(const at::Tensor& input_ids, KVCache& cache, int64_t start,
-                                      const ForwardContext& ctx) {
+                                      const ForwardContext& ctx) const {
   const int64_t n = input_ids.size(1);
   // Padding columns get position 0; they are masked out as keys, and their
   // own outputs are never read.

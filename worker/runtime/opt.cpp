@@ -34,7 +34,7 @@ class OptModel : public CausalLM {
 
  protected:
   at::Tensor forward_hidden(const at::Tensor& input_ids, KVCache& cache, int64_t start,
-                            const ForwardContext& ctx) override;
+                            const ForwardContext& ctx) const override;
   const at::Tensor& lm_head_weight() const override { return lm_head_; }
   KVCacheShape cache_shape() const override {
     return {config().num_hidden_layers, config().num_attention_heads, config().head_dim};
@@ -111,7 +111,7 @@ OptModel::OptModel(const modelio::ModelConfig& c, const modelio::TensorStore& st
 }
 
 at::Tensor OptModel::forward_hidden(const at::Tensor& input_ids, KVCache& cache, int64_t start,
-                                    const ForwardContext& ctx) {
+                                    const ForwardContext& ctx) const {
   const int64_t n = input_ids.size(1);
   // HF: positions = cumsum(mask) * mask - 1, plus the offset; padding -> -1.
   const at::Tensor new_mask = cache.attention_mask().narrow(1, start, n);
