@@ -1,8 +1,11 @@
 #include "worker/cli/commands.h"
 
+#include "worker/cli/eval_command.h"
 #include "worker/cli/generate_command.h"
 #include "worker/cli/model_info_command.h"
+#include "worker/cli/profile_command.h"
 #include "worker/cli/tokenize_command.h"
+#include "worker/cli/trial_command.h"
 
 namespace beamline::worker {
 
@@ -10,6 +13,9 @@ void add_commands(CLI::App& app) {
   add_generate_command(app);
   add_tokenize_command(app);
   add_model_info_command(app);
+  add_eval_command(app);
+  add_trial_command(app);
+  add_profile_command(app);
 }
 
 }  // namespace beamline::worker

@@ -11,6 +11,7 @@
 #include "common/error.h"
 #include "worker/modelio/components.h"
 #include "worker/modelio/run_options.h"
+#include "worker/protection/critical_layers.h"
 #include "worker/runtime/layer_kind.h"
 #include "worker/runtime/loaded_model.h"
 
@@ -81,6 +82,11 @@ void run_model_info(const ModelInfoArgs& args) {
     for (runtime::LayerKind kind : kinds) block_points.push_back(runtime::to_string(runtime::HookPoint{block, kind}));
     fmt::print("  {}\n", fmt::join(block_points, " "));
   }
+  std::vector<std::string> critical;
+  for (runtime::LayerKind kind : protection::critical_layer_kinds(config.family)) {
+    critical.push_back(runtime::to_string(kind));
+  }
+  fmt::print("critical layers (FT2 heuristic): {}\n", fmt::join(critical, " "));
 }
 
 }  // namespace
@@ -88,7 +94,7 @@ void run_model_info(const ModelInfoArgs& args) {
 void add_model_info_command(CLI::App& app) {
   auto args = std::make_shared<ModelInfoArgs>();
   CLI::App* command = app.add_subcommand(
-      "model-info", "Print a model directory's architecture, sizes, parameters per component and hook points.");
+      "model-info", "Print a model directory's architecture, sizes, parameters per component, hook points and critical layers.");
   command->add_option("model_dir", args->model_dir, "Model directory")->required();
   command->add_option("--dtype", args->dtype, "float32, bfloat16 or float16")->capture_default_str();
   command->add_option("--device", args->device, "cpu or cuda:N")->capture_default_str();

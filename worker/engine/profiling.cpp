@@ -12,7 +12,8 @@ protection::LayerBounds profile_bounds(runtime::LoadedModel& model, const std::v
   runtime::HookSet hooks;
   hooks.attach_everywhere(recorder);
   for (size_t i = 0; i < inputs.size(); ++i) {
-    generate_single(model, model.encode(inputs[i].prompt), &hooks, settings.max_new_tokens);
+    const int64_t budget = inputs[i].max_new_tokens > 0 ? inputs[i].max_new_tokens : settings.max_new_tokens;
+    generate_single(model, model.encode(inputs[i].prompt), &hooks, budget);
     if (progress) progress(i + 1, inputs.size());
   }
   protection::LayerBounds bounds = recorder->bounds();

@@ -9,7 +9,8 @@
 namespace beamline::engine {
 
 // Runs every input of `inputs` (already limited by the caller) and returns
-// the min/max of every hook point. `progress` (may be empty) is told
+// the min/max of every hook point. Inputs with their own max_new_tokens
+// use it; the others use settings.max_new_tokens. `progress` (may be empty) is told
 // (done, total) after each input.
 protection::LayerBounds profile_bounds(runtime::LoadedModel& model, const std::vector<judge::DatasetInput>& inputs,
                                        const GenerationSettings& settings,

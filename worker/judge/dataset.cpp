@@ -66,6 +66,12 @@ DatasetInput parse_input(const json& row, const std::string& path, int line) {
     }
     input.option_count = static_cast<int>(options->size());
   }
+  if (const auto limit = row.find("max_new_tokens"); limit != row.end()) {
+    if (!limit->is_number_integer() || limit->get<int64_t>() < 1) {
+      fail_at(path, line, "field 'max_new_tokens': expected a positive integer");
+    }
+    input.max_new_tokens = limit->get<int64_t>();
+  }
   return input;
 }
 

@@ -1,10 +1,13 @@
 #pragma once
 // Task datasets: JSONL, one input per line:
 //   {"prompt": "...", "answer": "..." | "answers": ["...", ...],
-//    "task": "qa|math|choice|exact", "id": "...", "options": [...]}
+//    "task": "qa|math|choice|exact", "id": "...", "options": [...],
+//    "max_new_tokens": N}
 // "id" defaults to the 1-based line number; "options" (choice questions)
-// sets how many option letters are valid (default 4). Blank lines are
-// skipped. Errors name the file, line and field.
+// sets how many option letters are valid (default 4); "max_new_tokens"
+// bounds the generation for this input (default: the command's option).
+// Blank lines are skipped. Errors name the file, line and field.
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -19,6 +22,7 @@ struct DatasetInput {
   std::vector<std::string> answers;
   TaskKind task = TaskKind::exact;
   int option_count = 4;
+  int64_t max_new_tokens = 0;  // 0: not given
 };
 
 struct Dataset {

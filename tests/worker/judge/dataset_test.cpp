@@ -39,7 +39,7 @@ TEST_F(DatasetFile, ReadsEveryField) {
       "\n\n"
       R"({"prompt": "Where?", "answers": ["Paris", "paris, france"], "task": "qa", "id": "q7"})"
       "\n"
-      R"({"prompt": "Pick", "answer": "B", "task": "choice", "options": ["x", "y", "z"]})"
+      R"({"prompt": "Pick", "answer": "B", "task": "choice", "options": ["x", "y", "z"], "max_new_tokens": 3})"
       "\n");
   const Dataset data = load_dataset(path);
   ASSERT_EQ(data.inputs.size(), 3u);
@@ -50,6 +50,8 @@ TEST_F(DatasetFile, ReadsEveryField) {
   EXPECT_EQ(data.inputs[1].line, 3);
   EXPECT_EQ(data.inputs[1].answers.size(), 2u);
   EXPECT_EQ(data.inputs[2].option_count, 3);
+  EXPECT_EQ(data.inputs[2].max_new_tokens, 3);
+  EXPECT_EQ(data.inputs[0].max_new_tokens, 0);
 }
 
 TEST_F(DatasetFile, ErrorsNameFileLineAndField) {
@@ -61,6 +63,9 @@ TEST_F(DatasetFile, ErrorsNameFileLineAndField) {
   const std::string malformed = error_of("{\"prompt\": \"x\", \"answer\": \"y\", \"task\": \"qa\"}\n{oops\n");
   EXPECT_NE(malformed.find("data.jsonl:2: malformed JSON"), std::string::npos) << malformed;
   EXPECT_NE(error_of("").find("no inputs"), std::string::npos);
+  EXPECT_NE(error_of("{\"prompt\": \"x\", \"answer\": 1, \"task\": \"qa\", \"max_new_tokens\": 0}\n")
+                .find("field 'max_new_tokens'"),
+            std::string::npos);
 }
 
 TEST_F(DatasetFile, MissingFileIsAnError) {

@@ -19,18 +19,6 @@ TEST(CriticalLayers, HeuristicGivesTheStudysSets) {
             (std::vector<LayerKind>{LayerKind::v_proj, LayerKind::o_proj, LayerKind::fc2}));
 }
 
-TEST(CriticalLayers, EveryLinearLayerOfTheBlockHasAPath) {
-  for (auto family : {ArchitectureFamily::llama, ArchitectureFamily::opt}) {
-    std::vector<LayerKind> linear;
-    for (LayerKind kind : runtime::block_layer_kinds(family)) {
-      if (kind != LayerKind::act) linear.push_back(kind);
-    }
-    std::vector<LayerKind> with_path;
-    for (const auto& path : linear_paths(family)) with_path.push_back(path.layer);
-    EXPECT_EQ(with_path, linear);
-  }
-}
-
 TEST(ProtectionKinds, GuardTheLayersTheirPapersName) {
   EXPECT_EQ(protected_layer_kinds(ProtectionKind::ranger, ArchitectureFamily::llama),
             std::vector<LayerKind>{LayerKind::act});

@@ -125,6 +125,7 @@ TEST(ModelInfoCommand, PrintsArchitectureParametersAndHookPoints) {
   EXPECT_NE(out.find("hook points: 16"), std::string::npos) << out;
   EXPECT_NE(out.find("1.down_proj"), std::string::npos) << out;
   EXPECT_NE(out.find("0.act"), std::string::npos) << out;
+  EXPECT_NE(out.find("critical layers (FT2 heuristic): v_proj o_proj up_proj down_proj\n"), std::string::npos) << out;
 }
 
 TEST(ModelInfoCommand, OptReportsOutProjAsOProjAndTiedHead) {
@@ -139,6 +140,7 @@ TEST(ModelInfoCommand, OptReportsOutProjAsOProjAndTiedHead) {
   EXPECT_NE(run.out.find("1.fc2"), std::string::npos) << run.out;
   EXPECT_EQ(run.out.find("out_proj"), std::string::npos) << run.out;
   EXPECT_NE(run.out.find("tied"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("critical layers (FT2 heuristic): v_proj o_proj fc2\n"), std::string::npos) << run.out;
 }
 
 }  // namespace

@@ -1,0 +1,132 @@
+// beamline trial: one transient-fault trial on one input, printed as one
+// JSON object. The site is given (--site) or drawn as a campaign would
+// (--seed, --trial), so a stored site replays its trial exactly.
+#include "worker/cli/trial_command.h"
+
+#include <CLI/CLI.hpp>
+#include <fmt/core.h>
+
+#include <filesystem>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "common/error.h"
+#include "worker/cli/model_options.h"
+#include "worker/engine/trial_engine.h"
+#include "worker/engine/transient_cell.h"
+#include "worker/injection/activation_injector.h"
+
+namespace beamline::worker {
+namespace {
+
+struct TrialArgs {
+  ModelOptions model;
+  DatasetOptions dataset;
+  int64_t input = 0;
+  std::string fault;
+  std::string site;
+  uint64_t seed = 0;
+  int64_t trial = -1;
+  std::string protect = "none";
+  std::string bounds;
+  std::string policy = "clip_to_bound";
+  double scale = 2.0;
+  std::string targets;
+  std::string sampling = "compute";
+};
+
+engine::ProtectionSetup protection_setup(const TrialArgs& args) {
+  engine::ProtectionSetup setup;
+  setup.options.kind = protection::parse_protection_kind(args.protect);
+  setup.options.policy = protection::parse_correction_policy(args.policy);
+  setup.options.scale = args.scale;
+  if (protection::needs_offline_bounds(setup.options.kind)) {
+    if (args.bounds.empty()) {
+      throw Error("--protect " + args.protect + " needs --bounds FILE (write one with `beamline profile`)");
+    }
+    setup.offline_bounds = std::make_shared<protection::LayerBounds>(protection::LayerBounds::load(args.bounds));
+  }
+  return setup;
+}
+
+void run_trial(const TrialArgs& args) {
+  const bool site_given = !args.site.empty();
+  if (site_given == (args.trial >= 0)) throw Error("give either --site or --seed with --trial");
+  const fault::FaultModel fault_model = fault::parse_fault_model(args.fault);
+  const auto inputs = load_inputs(args.dataset);
+  if (args.input < 0 || static_cast<size_t>(args.input) >= inputs.size()) {
+    throw Error(fmt::format("--input {}: the dataset {} has inputs 0..{}", args.input, args.dataset.path,
+                            inputs.size() - 1));
+  }
+  const judge::DatasetInput& input = inputs[static_cast<size_t>(args.input)];
+  const engine::ProtectionSetup setup = protection_setup(args);
+  const auto model = load_model(args.model);
+
+  engine::EngineOptions options;
+  options.generation.max_new_tokens = max_new_tokens_for(input, args.dataset);
+  const engine::GoldenRun golden = engine::run_golden(*model, input, setup, options.generation);
+
+  sites::ActivationSite site;
+  if (site_given) {
+    site = sites::parse_site(args.site);
+  } else {
+    // Sites are drawn on the unprotected golden run, so every protection
+    // sees the same site for the same trial.
+    engine::TransientCell cell;
+    cell.model = std::filesystem::path(args.model.model_dir).filename().string();
+    cell.dataset = std::filesystem::path(args.dataset.path).filename().string();
+    cell.fault = fault_model;
+    cell.sampling = sites::parse_site_sampling(args.sampling);
+    cell.targets = engine::parse_targets(args.targets);
+    const engine::GoldenRun unprotected =
+        setup.options.kind == protection::ProtectionKind::none
+            ? golden
+            : engine::run_golden(*model, input, engine::ProtectionSetup{}, options.generation);
+    site = engine::draw_site(cell, args.seed, static_cast<uint64_t>(args.trial), unprotected, model->config(),
+                             injection::hook_point_format(model->model().numerics()));
+  }
+
+  engine::TrialEngine trial_engine(*model, setup, options);
+  const engine::TrialResult r = trial_engine.run(input, golden, {{static_cast<uint64_t>(std::max<int64_t>(args.trial, 0)), site}})[0];
+
+  nlohmann::json out;
+  out["site"] = sites::format_site(r.site);
+  out["fault"] = fault::to_string(fault_model);
+  out["protection"] = args.protect;
+  out["dtype"] = model->dtype_label();
+  out["outcome"] = engine::to_string(r.outcome);
+  out["output"] = r.text;
+  out["golden"] = golden.text;
+  out["golden_correct"] = golden.correct;
+  out["corrections"] = r.corrections;
+  out["first_divergence_step"] = r.first_divergence_step ? nlohmann::json(*r.first_divergence_step) : nlohmann::json();
+  out["injected"] = r.injected;
+  out["value_before"] = r.value_before;
+  out["value_after"] = r.value_after;
+  if (!r.error.empty()) out["error"] = r.error;
+  fmt::print("{}\n", out.dump());
+}
+
+}  // namespace
+
+void add_trial_command(CLI::App& app) {
+  auto args = std::make_shared<TrialArgs>();
+  CLI::App* command = app.add_subcommand("trial", "Run one transient-fault trial and print it as JSON");
+  add_model_options(command, args->model);
+  add_dataset_options(command, args->dataset);
+  command->add_option("--input", args->input, "Input index in the dataset (0-based)")->capture_default_str();
+  command->add_option("--fault", args->fault, "single_bit, double_bit, exponent_bit or none")->required();
+  command->add_option("--site", args->site, "step=S,block=B,layer=NAME,index=I,bits=N[+N]");
+  command->add_option("--seed", args->seed, "Campaign seed (with --trial)")->capture_default_str();
+  command->add_option("--trial", args->trial, "Trial index whose site to draw (with --seed)");
+  command->add_option("--protect", args->protect, "none, ranger, maximals, global_clipper, ft2, ft2_offline")
+      ->capture_default_str();
+  command->add_option("--bounds", args->bounds, "Offline bounds file (ranger, maximals, global_clipper, ft2_offline)");
+  command->add_option("--policy", args->policy, "clip_to_bound or clip_to_zero")->capture_default_str();
+  command->add_option("--scale", args->scale, "ft2 bound scale")->capture_default_str();
+  command->add_option("--targets", args->targets, "layers=NAME,...;blocks=A-B,... (default: every linear layer)");
+  command->add_option("--sampling", args->sampling, "compute or layer")->capture_default_str();
+  command->callback([args] { run_trial(*args); });
+}
+
+}  // namespace beamline::worker
