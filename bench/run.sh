@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Runs every benchmark; each prints lines "ratio NAME VALUE" measured side by
+# side in one run. --quick shortens each one (under a minute in all).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+build="${BUILD_DIR:-$root/build}"
+"$root/scripts/build.sh"
+quick=()
+[ "${1:-}" = "--quick" ] && quick=(--quick)
+echo "== generate: tokens/s at batch 1 and 32"
+"$build/bench/generate_bench" "${quick[@]}"
