@@ -2,39 +2,24 @@
 // its last output line, and its exit status (1 with a message naming the
 // option for bad input).
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
-#include <cstdio>
 #include <sstream>
 #include <string>
 
+#include "tests/support/cli_runner.h"
+
 namespace {
 
+// stdout and stderr together: error lines are checked like output lines.
 struct RunResult {
   int exit_code = -1;
-  std::string output;  // stdout and stderr together
-
-  std::string last_line() const {
-    std::istringstream lines(output);
-    std::string line, last;
-    while (std::getline(lines, line)) {
-      if (!line.empty()) last = line;
-    }
-    return last;
-  }
+  std::string output;
+  std::string last_line() const { return beamline::testing::last_line(output); }
 };
 
 RunResult run_beamline(const std::string& arguments) {
-  const std::string command = std::string(BEAMLINE_BINARY) + " " + arguments + " 2>&1";
-  RunResult result;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return result;
-  char buffer[4096];
-  std::size_t read = 0;
-  while ((read = fread(buffer, 1, sizeof buffer, pipe)) > 0) result.output.append(buffer, read);
-  const int status = pclose(pipe);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
+  const beamline::testing::CommandRun run = beamline::testing::run_beamline(arguments);
+  return {run.exit_code, run.out + run.err};
 }
 
 std::pair<double, double> parse_pair(const std::string& line) {

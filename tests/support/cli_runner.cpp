@@ -16,7 +16,7 @@ CommandRun run_beamline(const std::string& args) {
   const std::string err_file = (std::filesystem::temp_directory_path() /
                                 ("beamline_cli_" + std::to_string(::getpid()) + "_" + std::to_string(counter++)))
                                    .string();
-  const std::string command = std::string(BEAMLINE_BINARY) + " " + args + " 2>" + err_file;
+  const std::string command = shell_quote(BEAMLINE_BINARY) + " " + args + " 2>" + shell_quote(err_file);
   CommandRun run;
   FILE* pipe = ::popen(command.c_str(), "r");
   if (pipe == nullptr) return run;
@@ -31,6 +31,12 @@ CommandRun run_beamline(const std::string& args) {
   run.err = text.str();
   std::filesystem::remove(err_file);
   return run;
+}
+
+std::string shell_quote(const std::string& text) {
+  std::string quoted = "'";
+  for (const char c : text) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return quoted + "'";
 }
 
 std::string last_line(const std::string& text) {

@@ -14,6 +14,9 @@ struct CommandRun {
 // `args` is appended to the binary path as shell words (quote as needed).
 CommandRun run_beamline(const std::string& args);
 
+// text as one shell word.
+std::string shell_quote(const std::string& text);
+
 // The last non-empty line of text.
 std::string last_line(const std::string& text);
 

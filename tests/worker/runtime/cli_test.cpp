@@ -1,49 +1,19 @@
 // The generate and model-info subcommands, run as the beamline binary.
 #include <gtest/gtest.h>
 
-#include <array>
-#include <cstdio>
-#include <fstream>
-#include <sstream>
 #include <string>
-#include <sys/wait.h>
 
+#include "tests/support/cli_runner.h"
 #include "tests/worker/runtime/test_support.h"
 #include "worker/runtime/generate.h"
 
 namespace beamline::runtime::testing {
 namespace {
 
-struct CommandRun {
-  int exit_code = -1;
-  std::string out;  // stdout
-  std::string err;  // stderr
-};
+using beamline::testing::CommandRun;
+using beamline::testing::last_line;
 
-CommandRun run_beamline(const std::string& args, const std::string& scratch) {
-  const std::string err_file = scratch + "/stderr.txt";
-  const std::string command = std::string(BEAMLINE_BINARY) + " " + args + " 2>" + err_file;
-  CommandRun run;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (pipe == nullptr) return run;
-  std::array<char, 4096> buffer{};
-  size_t n = 0;
-  while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) run.out.append(buffer.data(), n);
-  const int status = ::pclose(pipe);
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  std::ifstream err(err_file);
-  std::stringstream text;
-  text << err.rdbuf();
-  run.err = text.str();
-  return run;
-}
-
-std::string last_line(const std::string& text) {
-  std::string trimmed = text;
-  while (!trimmed.empty() && trimmed.back() == '\n') trimmed.pop_back();
-  const size_t cut = trimmed.rfind('\n');
-  return cut == std::string::npos ? trimmed : trimmed.substr(cut + 1);
-}
+using beamline::testing::run_beamline;
 
 std::string join(const std::vector<int64_t>& ids) {
   std::string out;
@@ -60,8 +30,7 @@ TEST(GenerateCommand, PrintsTheGeneratedIdsOnTheLastLine) {
   const GenerateResult expected = generate(tiny.model(), {{1, 7, 9, 12}}, options);
 
   const CommandRun run = run_beamline("generate --model " + tiny.dir->path() +
-                                   " --prompt-ids \"1 7 9 12\" --max-new-tokens 6 --print ids",
-                               tiny.dir->path());
+                                   " --prompt-ids \"1 7 9 12\" --max-new-tokens 6 --print ids");
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_EQ(last_line(run.out), join(expected.tokens[0]));
   EXPECT_NE(run.err.find("float32"), std::string::npos) << run.err;
@@ -74,8 +43,7 @@ TEST(GenerateCommand, TextPromptIsTokenizedAndContinuationDecoded) {
   options.max_new_tokens = 4;
   // WordLevel, no post-processor: "w5 w6 w7" -> 5 6 7.
   const GenerateResult expected = generate(tiny.model(), {{5, 6, 7}}, options);
-  const CommandRun run = run_beamline("generate --model " + tiny.dir->path() + " --prompt 'w5 w6 w7' --max-new-tokens 4",
-                               tiny.dir->path());
+  const CommandRun run = run_beamline("generate --model " + tiny.dir->path() + " --prompt 'w5 w6 w7' --max-new-tokens 4");
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_EQ(last_line(run.out), tiny.loaded->decode(expected.tokens[0], true));
 }
@@ -86,8 +54,7 @@ TEST(GenerateCommand, Float16IsNamedAsEmulated) {
   spec.tie_word_embeddings = true;
   TinyModel tiny(spec);
   const CommandRun run = run_beamline("generate --model " + tiny.dir->path() +
-                                   " --prompt-ids '3 4 5' --max-new-tokens 3 --dtype float16 --print ids",
-                               tiny.dir->path());
+                                   " --prompt-ids '3 4 5' --max-new-tokens 3 --dtype float16 --print ids");
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_NE(run.err.find("float16-emulated"), std::string::npos) << run.err;
   EXPECT_FALSE(last_line(run.out).empty());
@@ -96,13 +63,11 @@ TEST(GenerateCommand, Float16IsNamedAsEmulated) {
 TEST(GenerateCommand, IdOutsideTheVocabularyIsAnError) {
   TinySpec spec;
   TinyModel tiny(spec);
-  const CommandRun run = run_beamline("generate --model " + tiny.dir->path() + " --prompt-ids '3 4 1000' --print ids",
-                               tiny.dir->path());
+  const CommandRun run = run_beamline("generate --model " + tiny.dir->path() + " --prompt-ids '3 4 1000' --print ids");
   EXPECT_EQ(run.exit_code, 1);
   EXPECT_NE(run.err.find("1000"), std::string::npos) << run.err;
   EXPECT_NE(run.err.find("64"), std::string::npos) << run.err;
-  const CommandRun both = run_beamline("generate --model " + tiny.dir->path() + " --prompt x --prompt-ids 3",
-                                tiny.dir->path());
+  const CommandRun both = run_beamline("generate --model " + tiny.dir->path() + " --prompt x --prompt-ids 3");
   EXPECT_NE(both.exit_code, 0);
 }
 
@@ -111,7 +76,7 @@ TEST(ModelInfoCommand, PrintsArchitectureParametersAndHookPoints) {
   spec.num_kv_heads = 2;
   spec.num_layers = 2;
   TinyModel tiny(spec);
-  const CommandRun run = run_beamline("model-info " + tiny.dir->path(), tiny.dir->path());
+  const CommandRun run = run_beamline("model-info " + tiny.dir->path());
   ASSERT_EQ(run.exit_code, 0) << run.err;
   const std::string& out = run.out;
   EXPECT_NE(out.find("architecture: LlamaForCausalLM"), std::string::npos) << out;
@@ -133,7 +98,7 @@ TEST(ModelInfoCommand, OptReportsOutProjAsOProjAndTiedHead) {
   spec.architecture = "OPTForCausalLM";
   spec.tie_word_embeddings = true;
   TinyModel tiny(spec);
-  const CommandRun run = run_beamline("model-info " + tiny.dir->path(), tiny.dir->path());
+  const CommandRun run = run_beamline("model-info " + tiny.dir->path());
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_NE(run.out.find("architecture: OPTForCausalLM"), std::string::npos) << run.out;
   EXPECT_NE(run.out.find("0.o_proj"), std::string::npos) << run.out;
