@@ -1,0 +1,41 @@
+#pragma once
+// The sizes of a model to train and the config.json that describes it in
+// the Hugging Face layout the runtime loads (LlamaForCausalLM or
+// OPTForCausalLM).
+#include <nlohmann/json_fwd.hpp>
+
+#include <cstdint>
+#include <string>
+
+namespace beamline::training {
+
+enum class TrainArch { llama, opt };
+
+// Throws beamline::Error for anything but "llama" or "opt".
+TrainArch parse_train_arch(const std::string& text);
+std::string to_string(TrainArch arch);
+
+struct ModelShape {
+  TrainArch arch = TrainArch::llama;
+  int64_t hidden = 128;
+  int64_t layers = 4;
+  int64_t heads = 4;
+  int64_t kv_heads = 2;  // llama only (GQA); OPT has one kv head per head
+  int64_t intermediate = 384;
+  int64_t max_positions = 128;
+  int64_t vocab_size = 0;
+};
+
+// Throws beamline::Error naming the option for an impossible shape (heads
+// not dividing hidden, kv heads not dividing heads, ...).
+void check_shape(const ModelShape& shape);
+
+// config.json; the token ids are the task tokenizer's (task_tokenizer.h).
+// Embeddings are tied to the lm_head, which keeps the models small.
+nlohmann::json model_config_json(const ModelShape& shape);
+nlohmann::json generation_config_json();
+
+// float32 parameter count of the shape (tied lm_head counted once).
+int64_t parameter_count(const ModelShape& shape);
+
+}  // namespace beamline::training
