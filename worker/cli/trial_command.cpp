@@ -1,6 +1,7 @@
-// beamline trial: one transient-fault trial on one input, printed as one
-// JSON object. The site is given (--site) or drawn as a campaign would
-// (--seed, --trial), so a stored site replays its trial exactly.
+// beamline trial: a transient-fault trial on one input, printed as one JSON
+// object. The site is given (--site) or drawn as a campaign would (--seed,
+// --trial), so a stored site replays its trial exactly. --count N runs the
+// trials T..T+N-1 through the batched engine, one JSON object per line.
 #include "worker/cli/trial_command.h"
 
 #include <CLI/CLI.hpp>
@@ -27,6 +28,7 @@ struct TrialArgs {
   std::string site;
   uint64_t seed = 0;
   int64_t trial = -1;
+  int64_t count = 1;
   std::string protect = "none";
   std::string bounds;
   std::string policy = "clip_to_bound";
@@ -66,10 +68,12 @@ void run_trial(const TrialArgs& args) {
   options.generation.max_new_tokens = max_new_tokens_for(input, args.dataset);
   const engine::GoldenRun golden = engine::run_golden(*model, input, setup, options.generation);
 
-  sites::ActivationSite site;
+  std::vector<engine::TrialRequest> requests;
   if (site_given) {
-    site = sites::parse_site(args.site);
+    if (args.count != 1) throw Error("--count goes with --seed and --trial, not with --site");
+    requests.push_back({0, sites::parse_site(args.site)});
   } else {
+    if (args.count < 1) throw Error("--count: expected at least 1");
     // Sites are drawn on the unprotected golden run, so every protection
     // sees the same site for the same trial.
     engine::TransientCell cell;
@@ -82,36 +86,41 @@ void run_trial(const TrialArgs& args) {
         setup.options.kind == protection::ProtectionKind::none
             ? golden
             : engine::run_golden(*model, input, engine::ProtectionSetup{}, options.generation);
-    site = engine::draw_site(cell, args.seed, static_cast<uint64_t>(args.trial), unprotected, model->config(),
-                             injection::hook_point_format(model->model().numerics()));
+    const auto format = injection::hook_point_format(model->model().numerics());
+    for (int64_t k = 0; k < args.count; ++k) {
+      const auto index = static_cast<uint64_t>(args.trial + k);
+      requests.push_back({index, engine::draw_site(cell, args.seed, index, unprotected, model->config(), format)});
+    }
   }
 
   engine::TrialEngine trial_engine(*model, setup, options);
-  const engine::TrialResult r = trial_engine.run(input, golden, {{static_cast<uint64_t>(std::max<int64_t>(args.trial, 0)), site}})[0];
-
-  nlohmann::json out;
-  out["site"] = sites::format_site(r.site);
-  out["fault"] = fault::to_string(fault_model);
-  out["protection"] = args.protect;
-  out["dtype"] = model->dtype_label();
-  out["outcome"] = engine::to_string(r.outcome);
-  out["output"] = r.text;
-  out["golden"] = golden.text;
-  out["golden_correct"] = golden.correct;
-  out["corrections"] = r.corrections;
-  out["first_divergence_step"] = r.first_divergence_step ? nlohmann::json(*r.first_divergence_step) : nlohmann::json();
-  out["injected"] = r.injected;
-  out["value_before"] = r.value_before;
-  out["value_after"] = r.value_after;
-  if (!r.error.empty()) out["error"] = r.error;
-  fmt::print("{}\n", out.dump());
+  for (const engine::TrialResult& r : trial_engine.run(input, golden, requests)) {
+    nlohmann::json out;
+    if (!site_given) out["trial"] = r.trial_index;
+    out["site"] = sites::format_site(r.site);
+    out["fault"] = fault::to_string(fault_model);
+    out["protection"] = args.protect;
+    out["dtype"] = model->dtype_label();
+    out["outcome"] = engine::to_string(r.outcome);
+    out["output"] = r.text;
+    out["golden"] = golden.text;
+    out["golden_correct"] = golden.correct;
+    out["corrections"] = r.corrections;
+    out["first_divergence_step"] =
+        r.first_divergence_step ? nlohmann::json(*r.first_divergence_step) : nlohmann::json();
+    out["injected"] = r.injected;
+    out["value_before"] = r.value_before;
+    out["value_after"] = r.value_after;
+    if (!r.error.empty()) out["error"] = r.error;
+    fmt::print("{}\n", out.dump());
+  }
 }
 
 }  // namespace
 
 void add_trial_command(CLI::App& app) {
   auto args = std::make_shared<TrialArgs>();
-  CLI::App* command = app.add_subcommand("trial", "Run one transient-fault trial and print it as JSON");
+  CLI::App* command = app.add_subcommand("trial", "Run transient-fault trials on one input, one JSON object per line");
   add_model_options(command, args->model);
   add_dataset_options(command, args->dataset);
   command->add_option("--input", args->input, "Input index in the dataset (0-based)")->capture_default_str();
@@ -119,6 +128,8 @@ void add_trial_command(CLI::App& app) {
   command->add_option("--site", args->site, "step=S,block=B,layer=NAME,index=I,bits=N[+N]");
   command->add_option("--seed", args->seed, "Campaign seed (with --trial)")->capture_default_str();
   command->add_option("--trial", args->trial, "Trial index whose site to draw (with --seed)");
+  command->add_option("--count", args->count, "Run trials --trial .. --trial + N - 1, one JSON line each")
+      ->capture_default_str();
   command->add_option("--protect", args->protect, "none, ranger, maximals, global_clipper, ft2, ft2_offline")
       ->capture_default_str();
   command->add_option("--bounds", args->bounds, "Offline bounds file (ranger, maximals, global_clipper, ft2_offline)");

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <sstream>
 #include <nlohmann/json.hpp>
 
 #include "tests/support/cli_runner.h"
@@ -81,6 +82,22 @@ TEST_F(EngineCommands, DrawnSitesAreDeterministicAndTheSameForEveryProtection) {
   const auto replay = trial("--input 0 --fault exponent_bit --site " + a["site"].get<std::string>());
   EXPECT_EQ(replay["output"], a["output"]);
   EXPECT_EQ(replay["outcome"], a["outcome"]);
+}
+
+TEST_F(EngineCommands, CountRunsConsecutiveTrialsLikeSingleRuns) {
+  const CommandRun run =
+      run_beamline("trial " + common() + " --input 0 --fault single_bit --seed 3 --trial 4 --count 3 --protect ft2");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  std::vector<nlohmann::json> lines;
+  std::istringstream in(run.out);
+  for (std::string line; std::getline(in, line);) lines.push_back(nlohmann::json::parse(line));
+  ASSERT_EQ(lines.size(), 3u);
+  for (int k = 0; k < 3; ++k) {
+    const auto single = trial("--input 0 --fault single_bit --protect ft2 --seed 3 --trial " + std::to_string(4 + k));
+    EXPECT_EQ(lines[static_cast<size_t>(k)]["trial"], 4 + k);
+    EXPECT_EQ(lines[static_cast<size_t>(k)]["site"], single["site"]);
+    EXPECT_EQ(lines[static_cast<size_t>(k)]["outcome"], single["outcome"]);
+  }
 }
 
 TEST_F(EngineCommands, NoneFaultIsMaskedIdentical) {
