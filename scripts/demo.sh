@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# The README's main job on the bundled default: installs what is missing,
+# builds, then shows the model answering held-out questions and a small
+# fault-injection study on one of them (exponent-bit flips, unprotected vs
+# FT2). Until the campaign subcommands land (`beamline run`), the study is
+# a few `beamline trial --count` runs summarised here.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+build="${BUILD_DIR:-$root/build}"
+model="${MODEL:-$root/models/tiny-llama}"
+trials="${TRIALS:-100}"
+
+"$root/scripts/build.sh"
+beamline="$build/app/beamline"
+dataset="$(ls "$root"/data/*qa*.jsonl 2>/dev/null | head -n 1 || true)"
+if [ ! -f "$model/config.json" ] || [ -z "$dataset" ]; then
+  echo "demo: the bundled model ($model) or a data/*qa*.jsonl set is missing" >&2
+  exit 1
+fi
+
+echo "== model: $model"
+"$beamline" model-info "$model" | grep -E '^(architecture|hidden_size|num_hidden_layers|critical layers)'
+grep -E '^  (total)' <("$beamline" model-info "$model") || true
+
+echo
+echo "== fault-free accuracy on the first 50 held-out inputs of $(basename "$dataset")"
+"$beamline" eval --model "$model" --dataset "$dataset" --limit 50 2>/dev/null
+
+echo
+echo "== input 0"
+first_prompt="$(head -n 1 "$dataset" | sed -E 's/.*"prompt": *"([^"]*)".*/\1/')"
+echo "prompt: $first_prompt"
+printf 'answer: '
+"$beamline" generate --model "$model" --prompt "$first_prompt" --max-new-tokens 4 2>/dev/null
+
+echo
+echo "== $trials exponent-bit flips on input 0, the same sites for each protection"
+for protect in none ft2; do
+  "$beamline" trial --model "$model" --dataset "$dataset" --input 0 --fault exponent_bit \
+    --seed 1 --trial 0 --count "$trials" --protect "$protect" 2>/dev/null |
+    sed -E 's/.*"outcome":"([a-z_]+)".*/\1/' | sort | uniq -c |
+    awk -v p="$protect" '{ counts = counts sprintf("  %s %s", $2, $1) } END { printf "%-5s%s\n", p, counts }'
+done
