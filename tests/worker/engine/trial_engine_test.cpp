@@ -161,6 +161,41 @@ TEST_P(TrialEngineTest, OnlyTheInjectedElementChangesByExactlyTheMask) {
   EXPECT_EQ(a ^ b, site.bits);
 }
 
+// Half-precision runs: faults act on bf16 encodings (native) and on fp16
+// encodings (emulated on a CPU); the null fault still never changes a token.
+TEST(TrialEngineHalfPrecision, NoneAndExponentFaultsInBfloat16AndEmulatedFloat16) {
+  for (const char* dtype : {"bfloat16", "float16"}) {
+    TinyModel model(spec_for("LlamaForCausalLM"), dtype);
+    const judge::DatasetInput input = make_input("w5 w9 w13 w4 w7 w21");
+    GenerationSettings settings;
+    settings.max_new_tokens = 6;
+    const GoldenRun golden = run_golden(*model.loaded, input, ProtectionSetup{}, settings);
+    const auto format = injection::hook_point_format(model.model().numerics());
+    EXPECT_EQ(format, std::string(dtype) == "bfloat16" ? fault::NumericFormat::bf16 : fault::NumericFormat::fp16);
+    for (auto fault_model : {fault::FaultModel::none, fault::FaultModel::exponent_bit}) {
+      TransientCell cell;
+      cell.fault = fault_model;
+      std::vector<TrialRequest> requests;
+      for (uint64_t t = 0; t < 50; ++t) {
+        requests.push_back({t, draw_site(cell, 5, t, golden, model.loaded->config(), format)});
+        if (fault_model == fault::FaultModel::exponent_bit) {
+          const uint32_t exponent_field = format == fault::NumericFormat::bf16 ? 0x7F80u : 0x7C00u;
+          EXPECT_EQ(requests.back().site.bits & ~exponent_field, 0u);
+        }
+      }
+      EngineOptions options;
+      options.generation = settings;
+      TrialEngine engine(*model.loaded, ProtectionSetup{}, options);
+      const auto results = engine.run(input, golden, requests);
+      int identical = 0;
+      for (const auto& r : results) identical += r.outcome == Outcome::masked_identical;
+      if (fault_model == fault::FaultModel::none) {
+        EXPECT_EQ(identical, 50) << dtype;
+      }
+    }
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Architectures, TrialEngineTest, ::testing::Values("LlamaForCausalLM", "OPTForCausalLM"));
 
 }  // namespace
