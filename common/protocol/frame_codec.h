@@ -1,0 +1,34 @@
+#pragma once
+// One protobuf message per ZeroMQ frame. Decoding never throws: a frame
+// that is oversized, malformed or carries no known message is returned as
+// an error value, so a daemon logs it and drops it (a rogue client must not
+// disturb a running campaign).
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "schema/beamline.pb.h"
+
+namespace beamline::protocol {
+
+// Frames above this are dropped unread. A results batch of a few thousand
+// trials with site text is well under it.
+inline constexpr std::size_t kMaxFrameBytes = 16u << 20;
+
+template <typename Message>
+struct Decoded {
+  std::optional<Message> message;
+  std::string error;  // set when message is empty
+
+  explicit operator bool() const { return message.has_value(); }
+};
+
+std::string encode(const wire::WorkerMessage& message);
+std::string encode(const wire::CoordinatorMessage& message);
+
+Decoded<wire::WorkerMessage> decode_worker_message(std::string_view frame, std::size_t max_bytes = kMaxFrameBytes);
+Decoded<wire::CoordinatorMessage> decode_coordinator_message(std::string_view frame,
+                                                             std::size_t max_bytes = kMaxFrameBytes);
+
+}  // namespace beamline::protocol
