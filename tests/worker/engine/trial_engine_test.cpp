@@ -10,6 +10,7 @@
 #include "worker/engine/profiling.h"
 #include "worker/engine/transient_cell.h"
 #include "worker/injection/activation_injector.h"
+#include "worker/runtime/generate.h"
 
 namespace beamline::engine {
 namespace {
@@ -127,6 +128,27 @@ TEST_P(TrialEngineTest, BatchedAndOneAtATimeGiveTheSameSitesAndOutcomes) {
       EXPECT_EQ(batched[i].tokens, single[i].tokens) << sites::format_site(batched[i].site);
       EXPECT_EQ(batched[i].corrections, single[i].corrections);
     }
+  }
+}
+
+// Starting a step-s fault from the golden KV cache of the first s steps
+// gives the tokens a from-scratch faulty generation gives.
+TEST_P(TrialEngineTest, GoldenPrefixReuseMatchesAFullFaultyGeneration) {
+  const GoldenRun golden = run_golden(*model_.loaded, input_, setup(ProtectionKind::none), settings_);
+  TransientCell cell;
+  cell.fault = fault::FaultModel::exponent_bit;
+  const auto requests = draw(cell, golden, 40);
+  const auto results = run(setup(ProtectionKind::none), requests);
+  for (size_t i = 0; i < requests.size(); ++i) {
+    auto injector = std::make_shared<injection::ActivationInjector>(
+        std::vector<std::optional<sites::ActivationSite>>{requests[i].site}, fault::NumericFormat::fp32);
+    runtime::HookSet hooks;
+    for (const auto& point : injector->points()) hooks.attach(point, injector);
+    runtime::GenerateOptions options;
+    options.max_new_tokens = settings_.max_new_tokens;
+    options.hooks = &hooks;
+    const auto naive = runtime::generate(model_.model(), {golden.prompt_ids}, options);
+    EXPECT_EQ(results[i].tokens, naive.tokens[0]) << sites::format_site(requests[i].site);
   }
 }
 
