@@ -1,0 +1,65 @@
+#include <gtest/gtest.h>
+
+#include "common/protocol/frame_codec.h"
+#include "common/protocol/version.h"
+#include "common/protocol/wire_outcome.h"
+
+namespace beamline::protocol {
+namespace {
+
+TEST(Protocol, VersionConstantMatchesTheSchema) {
+  EXPECT_EQ(kProtocolVersion, 1u);
+  EXPECT_EQ(kProtocolVersion, static_cast<uint32_t>(wire::PROTOCOL_VERSION_CURRENT));
+}
+
+TEST(Protocol, ResultsRoundTrip) {
+  wire::WorkerMessage message;
+  auto* results = message.mutable_results();
+  results->set_unit_id(17);
+  results->set_batch_seq(3);
+  auto* trial = results->add_trials();
+  trial->set_cell_id(4);
+  trial->set_trial_index(99);
+  trial->set_outcome(to_wire(campaign::Outcome::sdc));
+  trial->set_site("step=3,block=1,layer=v_proj,index=1234,bits=30");
+  trial->set_first_divergence_step(3);
+  trial->set_accuracy(0.75);
+
+  const auto decoded = decode_worker_message(encode(message));
+  ASSERT_TRUE(decoded) << decoded.error;
+  ASSERT_TRUE(decoded.message->has_results());
+  const auto& back = decoded.message->results().trials(0);
+  EXPECT_EQ(back.trial_index(), 99u);
+  EXPECT_EQ(from_wire(back.outcome()), campaign::Outcome::sdc);
+  EXPECT_EQ(back.site(), trial->site());
+  EXPECT_TRUE(back.has_accuracy());
+  EXPECT_FALSE(back.has_non_finite());  // optional: absent stays absent
+}
+
+TEST(Protocol, AssignRoundTrip) {
+  wire::CoordinatorMessage message;
+  auto* unit = message.mutable_assign()->add_units();
+  unit->set_unit_id(5);
+  unit->set_site_key("transient|model=m|dataset=d|fault=single_bit|sampling=compute|targets=all");
+  unit->mutable_model()->set_kind("synthetic");
+  unit->mutable_protection()->set_kind("ft2");
+  unit->set_input_index(-1);
+  const auto decoded = decode_coordinator_message(encode(message));
+  ASSERT_TRUE(decoded) << decoded.error;
+  EXPECT_EQ(decoded.message->assign().units(0).input_index(), -1);
+  EXPECT_EQ(decoded.message->assign().units(0).protection().kind(), "ft2");
+}
+
+TEST(Protocol, BadFramesAreErrorValues) {
+  EXPECT_FALSE(decode_worker_message(std::string("\xff\xff\xff\xff garbage", 12)));
+  EXPECT_EQ(decode_worker_message("").error, "frame carries no known message");
+  wire::WorkerMessage hello;
+  hello.mutable_hello()->set_worker_id(std::string(100, 'w'));
+  const auto too_big = decode_worker_message(encode(hello), 50);
+  EXPECT_FALSE(too_big);
+  EXPECT_NE(too_big.error.find("exceeds"), std::string::npos);
+  EXPECT_FALSE(from_wire(wire::OUTCOME_UNSPECIFIED).has_value());
+}
+
+}  // namespace
+}  // namespace beamline::protocol
