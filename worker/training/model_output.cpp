@@ -22,7 +22,11 @@ void write_weights(const std::string& dir, const modelio::NamedTensors& weights)
   modelio::NamedTensors copies;
   copies.reserve(weights.size());
   for (const auto& [name, tensor] : weights) copies.emplace_back(name, tensor.detach().to(at::kFloat).contiguous());
-  modelio::write_safetensors(dir + "/model.safetensors", copies, {{"format", "pt"}});
+  // Written aside and renamed, so a reader (an eval of a mid-run snapshot)
+  // never sees half a file.
+  const std::string final_path = dir + "/model.safetensors";
+  modelio::write_safetensors(final_path + ".partial", copies, {{"format", "pt"}});
+  std::filesystem::rename(final_path + ".partial", final_path);
 }
 
 void write_data_record(const std::string& dir, const DataOptions& data, const nlohmann::json& recipe,

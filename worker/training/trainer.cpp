@@ -5,6 +5,7 @@
 #include <torch/torch.h>
 
 #include <chrono>
+#include <map>
 #include <ostream>
 
 #include "common/error.h"
@@ -55,6 +56,35 @@ Batch collate(const std::vector<TokenSequence>& sequences) {
   }
   return batch;
 }
+
+// Loss per example kind over a progress window: which skill lags.
+class KindLosses {
+ public:
+  void add(const std::vector<TokenSequence>& sequences, const at::Tensor& row_loss, const at::Tensor& row_weight) {
+    const at::Tensor loss = row_loss.detach().to(at::kDouble).contiguous();
+    const at::Tensor weight = row_weight.to(at::kDouble).contiguous();
+    for (size_t r = 0; r < sequences.size(); ++r) {
+      Sum& sum = sums_[sequences[r].kind];
+      sum.loss += loss[static_cast<int64_t>(r)].item<double>();
+      sum.tokens += weight[static_cast<int64_t>(r)].item<double>();
+    }
+  }
+  std::string take() {
+    std::string text;
+    for (const auto& [kind, sum] : sums_) {
+      if (sum.tokens > 0) text += fmt::format(" {} {:.3f}", kind, sum.loss / sum.tokens);
+    }
+    sums_.clear();
+    return text;
+  }
+
+ private:
+  struct Sum {
+    double loss = 0;
+    double tokens = 0;
+  };
+  std::map<std::string, Sum> sums_;
+};
 
 std::string format_duration(double seconds) {
   const auto total = static_cast<int64_t>(seconds);
@@ -139,6 +169,7 @@ TrainResult train_model(const TrainOptions& given, std::ostream& progress) {
   double window_loss = 0;
   int64_t window_steps = 0;
   uint64_t next_example = 0;
+  KindLosses kind_losses;
   for (int64_t step = 0; step < options.steps; ++step) {
     const double lr = options.lr.at(step);
     for (auto& group : optimizer.param_groups()) {
@@ -157,6 +188,7 @@ TrainResult train_model(const TrainOptions& given, std::ostream& progress) {
         torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kNone));
     const at::Tensor flat_weights = batch.weights.reshape({-1});
     const at::Tensor loss = (per_token * flat_weights).sum() / flat_weights.sum().clamp_min(1.0);
+    kind_losses.add(sequences, (per_token * flat_weights).view(batch.weights.sizes()).sum(1), batch.weights.sum(1));
 
     optimizer.zero_grad();
     loss.backward();
@@ -173,12 +205,15 @@ TrainResult train_model(const TrainOptions& given, std::ostream& progress) {
       result.final_loss = mean;
       const double elapsed = std::chrono::duration<double>(Clock::now() - started).count();
       const double eta = elapsed / static_cast<double>(step + 1) * static_cast<double>(options.steps - step - 1);
-      progress << fmt::format("step {}/{} loss {:.4f} lr {:.2e} tokens/s {:.0f} elapsed {} eta {}\n", step + 1,
+      progress << fmt::format("step {}/{} loss {:.4f} lr {:.2e} tokens/s {:.0f} elapsed {} eta {} |{}\n", step + 1,
                               options.steps, mean, lr, static_cast<double>(result.tokens) / elapsed,
-                              format_duration(elapsed), format_duration(eta))
+                              format_duration(elapsed), format_duration(eta), kind_losses.take())
                << std::flush;
       window_loss = 0;
       window_steps = 0;
+    }
+    if (options.save_every > 0 && (step + 1) % options.save_every == 0 && !last) {
+      write_weights(options.out_dir, weights);
     }
   }
   result.seconds = std::chrono::duration<double>(Clock::now() - started).count();

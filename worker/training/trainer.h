@@ -26,6 +26,7 @@ struct TrainOptions {
   int threads = 0;             // at::set_num_threads; 0 leaves LibTorch's default
   int64_t log_every = 50;      // steps between progress lines
   int64_t eval_count = 200;    // examples per held-out set written to OUT/eval/
+  int64_t save_every = 0;      // steps between snapshots of OUT/model.safetensors (0: end only)
   std::string out_dir;
 };
 

@@ -65,16 +65,20 @@ TokenSequence TrainingStream::example(uint64_t k, int64_t step) const {
   double draw = rng.next_double() * (w.qa + w.math + w.choice + w.choice_facts);
   const uint64_t seed = options_.seed;
   using tasks::Split;
+  const auto labelled = [](TokenSequence sequence, const char* kind) {
+    sequence.kind = kind;
+    return sequence;
+  };
   if ((draw -= w.qa) < 0) {
-    return tokenize(tasks::make_qa_example(seed, Split::train, k, qa_options_at(step)));
+    return labelled(tokenize(tasks::make_qa_example(seed, Split::train, k, qa_options_at(step))), "qa");
   }
   if ((draw -= w.math) < 0) {
-    return tokenize(tasks::make_math_example(seed, Split::train, k, options_.task_options));
+    return labelled(tokenize(tasks::make_math_example(seed, Split::train, k, options_.task_options)), "math");
   }
   if ((draw -= w.choice) < 0 || facts_.empty()) {
-    return tokenize(tasks::make_choice_example(seed, Split::train, k, options_.task_options));
+    return labelled(tokenize(tasks::make_choice_example(seed, Split::train, k, options_.task_options)), "choice");
   }
-  return tokenize(facts_[rng.uniform_below(facts_.size())]);
+  return labelled(tokenize(facts_[rng.uniform_below(facts_.size())]), "fact");
 }
 
 TokenSequence TrainingStream::tokenize(const tasks::TaskExample& example) const {

@@ -42,6 +42,7 @@ struct DataOptions {
 };
 
 struct TokenSequence {
+  std::string kind;  // qa, math, choice or fact: progress reports loss per kind
   std::vector<int64_t> ids;
   // loss_on[i]: the loss counts the prediction of ids[i] (from ids[< i]).
   std::vector<uint8_t> loss_on;

@@ -49,6 +49,7 @@ class TrainingTest : public ::testing::Test {
     o.lr.warmup = 20;
     o.log_every = 20;
     o.eval_count = 5;
+    o.threads = 1;  // small matmuls: more threads only contend
     o.out_dir = (root_ / name).string();
     return o;
   }
