@@ -25,8 +25,9 @@ class Store {
   virtual void record_event(const std::string& kind, const std::optional<std::string>& worker_id,
                             std::optional<int64_t> unit_id, const std::string& detail, TimeMs now) = 0;
 
-  // Leases. lease_units hands out up to max_units pending units, oldest
-  // first; extend_leases moves the deadline of every unit the worker holds;
+  // Leases; the worker must be registered first (a lease names it).
+  // lease_units hands out up to max_units pending units, oldest first;
+  // extend_leases moves the deadline of every unit the worker holds;
   // expire_leases returns units whose deadline passed to pending (they are
   // reissued by later lease_units calls) and returns their ids;
   // release_worker does the same for one worker's units (goodbye, death).

@@ -63,3 +63,49 @@ TEST(Protocol, BadFramesAreErrorValues) {
 
 }  // namespace
 }  // namespace beamline::protocol
+
+#include "common/campaign/campaign_parser.h"
+#include "common/protocol/work_unit.h"
+
+namespace beamline::protocol {
+namespace {
+
+TEST(Protocol, WorkUnitCarriesTheWholeCell) {
+  const auto spec = campaign::parse_campaign(campaign::campaign_source_from_text("w.toml", R"(
+[campaign]
+name = "w"
+seed = 11
+[[model]]
+name = "m"
+path = "models/m"
+dtype = "bfloat16"
+[[dataset]]
+name = "qa"
+path = "qa.jsonl"
+task = "qa"
+inputs = 3
+[[fault]]
+model = "exponent_bit"
+[sites]
+targets = ["layers=v_proj"]
+[[protection]]
+kind = "ranger"
+bounds = "b/{model}.bounds"
+[budget]
+trials_per_input = 4
+)"));
+  const auto cells = campaign::expand_cells(spec);
+  ASSERT_EQ(cells.size(), 1u);
+  const auto unit = make_work_unit(spec, cells[0], 7, 1, campaign::TrialRange{2, 8, 12}, 30000);
+  EXPECT_EQ(unit.seed(), 11u);
+  EXPECT_EQ(unit.site_key(), cells[0].site_key);
+  EXPECT_EQ(unit.model().dtype(), "bfloat16");
+  EXPECT_EQ(unit.dataset().selection(), "golden_correct");
+  EXPECT_EQ(unit.fault().targets(), "layers=v_proj");
+  EXPECT_EQ(unit.protection().bounds(), "b/m.bounds");
+  EXPECT_EQ(unit.input_index(), 2);
+  EXPECT_EQ(unit.trial_end(), 12u);
+}
+
+}  // namespace
+}  // namespace beamline::protocol
