@@ -9,40 +9,6 @@
 namespace beamline::engine {
 namespace {
 
-std::vector<std::string> split(std::string_view text, char separator) {
-  std::vector<std::string> parts;
-  size_t start = 0;
-  while (start <= text.size()) {
-    const size_t at = text.find(separator, start);
-    const std::string part(text.substr(start, at == std::string_view::npos ? std::string_view::npos : at - start));
-    if (!part.empty()) parts.push_back(part);
-    if (at == std::string_view::npos) break;
-    start = at + 1;
-  }
-  return parts;
-}
-
-int64_t parse_block(const std::string& text) {
-  try {
-    size_t used = 0;
-    const long long value = std::stoll(text, &used);
-    if (used == text.size() && value >= 0) return value;
-  } catch (const std::exception&) {
-  }
-  throw Error(fmt::format("targets: block '{}': expected a non-negative integer", text));
-}
-
-BlockRange parse_range(const std::string& text) {
-  const size_t dash = text.find('-');
-  if (dash == std::string::npos) {
-    const int64_t block = parse_block(text);
-    return {block, block};
-  }
-  const BlockRange range{parse_block(text.substr(0, dash)), parse_block(text.substr(dash + 1))};
-  if (range.first > range.last) throw Error(fmt::format("targets: block range '{}': first exceeds last", text));
-  return range;
-}
-
 bool in_blocks(const TargetSpec& spec, int64_t block) {
   if (spec.blocks.empty()) return true;
   return std::any_of(spec.blocks.begin(), spec.blocks.end(),
@@ -51,38 +17,23 @@ bool in_blocks(const TargetSpec& spec, int64_t block) {
 
 }  // namespace
 
-TargetSpec parse_targets(std::string_view text) {
+TargetSpec from_target_set(const campaign::TargetSet& targets) {
   TargetSpec spec;
-  for (const std::string& part : split(text, ';')) {
-    const size_t eq = part.find('=');
-    const std::string key = part.substr(0, eq);
-    if (eq == std::string::npos || (key != "layers" && key != "blocks")) {
-      throw Error(fmt::format("targets: '{}': expected layers=NAME,... or blocks=A-B,...", part));
-    }
-    for (const std::string& item : split(std::string_view(part).substr(eq + 1), ',')) {
-      if (key == "layers") {
-        spec.layers.push_back(runtime::parse_layer_kind(item));
-      } else {
-        spec.blocks.push_back(parse_range(item));
-      }
-    }
-  }
+  for (const auto& name : targets.layers) spec.layers.push_back(runtime::parse_layer_kind(name));
+  spec.blocks = targets.blocks;
   return spec;
 }
 
-std::string format_targets(const TargetSpec& spec) {
-  std::string layers;
-  for (auto kind : spec.layers) layers += (layers.empty() ? "" : ",") + runtime::to_string(kind);
-  std::string blocks;
-  for (const auto& r : spec.blocks) {
-    blocks += (blocks.empty() ? "" : ",") +
-              (r.first == r.last ? std::to_string(r.first) : fmt::format("{}-{}", r.first, r.last));
-  }
-  std::string text;
-  if (!layers.empty()) text = "layers=" + layers;
-  if (!blocks.empty()) text += (text.empty() ? "" : ";") + std::string("blocks=") + blocks;
-  return text.empty() ? "all" : text;
+campaign::TargetSet to_target_set(const TargetSpec& spec) {
+  campaign::TargetSet targets;
+  for (auto kind : spec.layers) targets.layers.push_back(runtime::to_string(kind));
+  targets.blocks = spec.blocks;
+  return targets;
 }
+
+TargetSpec parse_targets(std::string_view text) { return from_target_set(campaign::parse_target_set(text)); }
+
+std::string format_targets(const TargetSpec& spec) { return campaign::format_target_set(to_target_set(spec)); }
 
 int64_t layer_output_width(const modelio::ModelConfig& c, runtime::LayerKind kind) {
   using runtime::LayerKind;

@@ -3,20 +3,20 @@
 // ranges. Text form (campaign files, `beamline trial --targets`):
 //   "layers=v_proj,o_proj;blocks=0-3,6"   either part may be left out:
 // no layers means every linear layer of the family, no blocks every block.
+// The grammar lives in common/campaign/target_set.h (campaign files use it
+// without LibTorch); this file maps it onto LayerKind and a model.
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "common/campaign/target_set.h"
 #include "common/sites/site_sampler.h"
 #include "worker/modelio/model_config.h"
 #include "worker/runtime/layer_kind.h"
 
 namespace beamline::engine {
 
-struct BlockRange {
-  int64_t first = 0;
-  int64_t last = 0;  // inclusive
-};
+using BlockRange = campaign::BlockRange;  // first..last, inclusive
 
 struct TargetSpec {
   std::vector<runtime::LayerKind> layers;  // empty: every linear layer
@@ -25,6 +25,8 @@ struct TargetSpec {
 
 TargetSpec parse_targets(std::string_view text);  // throws beamline::Error naming the part
 std::string format_targets(const TargetSpec& spec);
+TargetSpec from_target_set(const campaign::TargetSet& targets);
+campaign::TargetSet to_target_set(const TargetSpec& spec);
 
 // Features per position a hook point outputs.
 int64_t layer_output_width(const modelio::ModelConfig& config, runtime::LayerKind kind);

@@ -1,12 +1,13 @@
 #include "worker/engine/transient_cell.h"
 
-#include <fmt/core.h>
+#include "common/campaign/cell_key.h"
 
 namespace beamline::engine {
 
+// The one definition of the key lives in common/campaign (the coordinator
+// derives the same key from the campaign file).
 std::string TransientCell::key() const {
-  return fmt::format("transient|model={}|dataset={}|fault={}|sampling={}|targets={}", model, dataset,
-                     fault::to_string(fault), sites::to_string(sampling), format_targets(targets));
+  return campaign::transient_site_key(model, dataset, fault, sampling, to_target_set(targets));
 }
 
 sites::ActivationSite draw_site(const TransientCell& cell, uint64_t seed, uint64_t trial_index,
