@@ -5,6 +5,7 @@
 #include "common/campaign/campaign_change.h"
 #include "common/campaign/campaign_parser.h"
 #include "common/campaign/cell_key.h"
+#include "common/campaign/trial_plan.h"
 #include "common/error.h"
 
 namespace beamline::campaign {
@@ -74,6 +75,15 @@ TEST(Cells, DuplicateFactorsAreRefused) {
   std::string text = base_text();
   text.replace(text.find("[sites]"), 0, "[[fault]]\nmodel = \"none\"\n");
   EXPECT_THROW(expand_cells(parse(text)), Error);
+}
+
+TEST(Cells, SyntheticExampleIsOneMillionTrials) {
+  const auto spec = load_campaign(std::string(BEAMLINE_SOURCE_DIR) + "/examples/synthetic.toml");
+  uint64_t total = 0;
+  for (const auto& cell : expand_cells(spec)) {
+    total += total_trials(plan_cell_trials(spec.budget, cell.kind, spec.datasets[cell.dataset].inputs));
+  }
+  EXPECT_EQ(total, 1000000u);
 }
 
 TEST(CampaignChange, OnlyAddingCellsIsAccepted) {
