@@ -7,14 +7,20 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${BUILD_DIR:-$root/build}"
-model="${MODEL:-$root/models/tiny-llama}"
+# The first bundled model present, unless MODEL names another.
+model="${MODEL:-}"
+if [ -z "$model" ]; then
+  for candidate in "$root/models/tiny-llama" "$root/models/tiny-opt"; do
+    if [ -f "$candidate/config.json" ]; then model="$candidate"; break; fi
+  done
+fi
 trials="${TRIALS:-100}"
 
 "$root/scripts/build.sh"
 beamline="$build/app/beamline"
 dataset="$(ls "$root"/data/*qa*.jsonl 2>/dev/null | head -n 1 || true)"
-if [ ! -f "$model/config.json" ] || [ -z "$dataset" ]; then
-  echo "demo: the bundled model ($model) or a data/*qa*.jsonl set is missing" >&2
+if [ -z "$model" ] || [ ! -f "$model/config.json" ] || [ -z "$dataset" ]; then
+  echo "demo: no bundled model under models/ (or no data/*qa*.jsonl set)" >&2
   exit 1
 fi
 
