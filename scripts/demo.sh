@@ -30,20 +30,29 @@ grep -E '^  (total)' <("$beamline" model-info "$model") || true
 
 echo
 echo "== fault-free accuracy on the first 50 held-out inputs of $(basename "$dataset")"
-"$beamline" eval --model "$model" --dataset "$dataset" --limit 50 2>/dev/null
+shown="$("$beamline" eval --model "$model" --dataset "$dataset" --limit 50 --show 2>/dev/null)"
+grep -vE ' (ok|WRONG): ' <<<"$shown"
+# Like a campaign, study an input the fault-free model answers correctly.
+correct_line="$(grep -nE ' (ok|WRONG): ' <<<"$shown" | grep -m1 ' ok: ' | cut -d: -f1 || true)"
+input=$(( ${correct_line:-1} - 1 ))
+[ -n "$correct_line" ] || echo "(no input answered correctly: studying input 0)"
 
 echo
-echo "== input 0"
-first_prompt="$(head -n 1 "$dataset" | sed -E 's/.*"prompt": *"([^"]*)".*/\1/')"
+echo "== input $input"
+first_prompt="$(sed -n "$((input + 1))p" "$dataset" | sed -E 's/.*"prompt": *"([^"]*)".*/\1/')"
 echo "prompt: $first_prompt"
 printf 'answer: '
 "$beamline" generate --model "$model" --prompt "$first_prompt" --max-new-tokens 4 2>/dev/null
 
 echo
-echo "== $trials exponent-bit flips on input 0, the same sites for each protection"
+echo "== $trials exponent-bit flips on input $input, the same sites for each protection"
 for protect in none ft2; do
-  "$beamline" trial --model "$model" --dataset "$dataset" --input 0 --fault exponent_bit \
+  outcomes="$("$beamline" trial --model "$model" --dataset "$dataset" --input "$input" --fault exponent_bit \
     --seed 1 --trial 0 --count "$trials" --protect "$protect" 2>/dev/null |
-    sed -E 's/.*"outcome":"([a-z_]+)".*/\1/' | sort | uniq -c |
-    awk -v p="$protect" '{ counts = counts sprintf("  %s %s", $2, $1) } END { printf "%-5s%s\n", p, counts }'
+    sed -E 's/.*"outcome":"([a-z_]+)".*/\1/')"
+  count() { grep -c "^$1\$" <<<"$outcomes" || true; }
+  sdc="$(count sdc)"
+  interval="$("$beamline" ci --k "$sdc" --n "$trials" | tail -n 1)"
+  printf '%-5s masked_identical %3s  masked_correct %3s  sdc %3s  due %3s   SDC rate 95%% interval [%s]\n' \
+    "$protect" "$(count masked_identical)" "$(count masked_correct)" "$sdc" "$(count due)" "${interval/ /, }"
 done
