@@ -2,17 +2,21 @@
 // object. The site is given (--site) or drawn as a campaign would (--seed,
 // --trial), so a stored site replays its trial exactly. --count N runs the
 // trials T..T+N-1 through the batched engine, one JSON object per line.
+// Weight faults (bit_error_rate, value_uniform01) go to
+// weight_trial_command.cpp.
 #include "worker/cli/trial_command.h"
 
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <memory>
 #include <nlohmann/json.hpp>
 
 #include "common/error.h"
 #include "worker/cli/model_options.h"
+#include "worker/cli/weight_trial_command.h"
 #include "worker/engine/trial_engine.h"
 #include "worker/engine/transient_cell.h"
 #include "worker/injection/activation_injector.h"
@@ -35,6 +39,7 @@ struct TrialArgs {
   double scale = 2.0;
   std::string targets;
   std::string sampling = "compute";
+  WeightTrialOptions weight;
 };
 
 engine::ProtectionSetup protection_setup(const TrialArgs& args) {
@@ -52,6 +57,14 @@ engine::ProtectionSetup protection_setup(const TrialArgs& args) {
 }
 
 void run_trial(const TrialArgs& args) {
+  if (is_weight_fault_name(args.fault)) {
+    if (!args.site.empty()) throw Error("--site is for transient faults; weight faults take --seed and --trial");
+    run_weight_trials(args.weight, args.model, args.dataset, args.fault, args.seed,
+                      static_cast<uint64_t>(std::max<int64_t>(args.trial, 0)), args.count, protection_setup(args),
+                      args.protect);
+    return;
+  }
+  if (args.dataset.path.empty()) throw Error("--dataset is required for transient faults");
   const bool site_given = !args.site.empty();
   if (site_given == (args.trial >= 0)) throw Error("give either --site or --seed with --trial");
   const fault::FaultModel fault_model = fault::parse_fault_model(args.fault);
@@ -120,11 +133,16 @@ void run_trial(const TrialArgs& args) {
 
 void add_trial_command(CLI::App& app) {
   auto args = std::make_shared<TrialArgs>();
-  CLI::App* command = app.add_subcommand("trial", "Run transient-fault trials on one input, one JSON object per line");
+  CLI::App* command = app.add_subcommand(
+      "trial", "Run transient-fault trials on one input, or weight-fault trials on an eval set; one JSON line each");
   add_model_options(command, args->model);
   add_dataset_options(command, args->dataset);
+  command->get_option("--dataset")->required(false);  // weight faults may give --eval-set instead
   command->add_option("--input", args->input, "Input index in the dataset (0-based)")->capture_default_str();
-  command->add_option("--fault", args->fault, "single_bit, double_bit, exponent_bit or none")->required();
+  command
+      ->add_option("--fault", args->fault,
+                   "single_bit, double_bit, exponent_bit, none; weight faults: bit_error_rate, value_uniform01")
+      ->required();
   command->add_option("--site", args->site, "step=S,block=B,layer=NAME,index=I,bits=N[+N]");
   command->add_option("--seed", args->seed, "Campaign seed (with --trial)")->capture_default_str();
   command->add_option("--trial", args->trial, "Trial index whose site to draw (with --seed)");
@@ -137,6 +155,7 @@ void add_trial_command(CLI::App& app) {
   command->add_option("--scale", args->scale, "ft2 bound scale")->capture_default_str();
   command->add_option("--targets", args->targets, "layers=NAME,...;blocks=A-B,... (default: every linear layer)");
   command->add_option("--sampling", args->sampling, "compute or layer")->capture_default_str();
+  add_weight_trial_options(command, args->weight);
   command->callback([args] { run_trial(*args); });
 }
 
