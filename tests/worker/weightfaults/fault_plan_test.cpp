@@ -120,6 +120,18 @@ TEST(FaultPlan, ValueUniform01ReplacesWithValuesInsideTheOpenUnitInterval) {
   }
 }
 
+// A plan is O(faults), not O(bits): p = 1e-9 over a 7B-parameter bf16
+// model (1.1e11 bits) draws about 112 positions and never walks the rest.
+TEST(FaultPlan, SevenBillionParametersAtOneInABillion) {
+  const std::vector<TensorExtent> model = {{7000000000, StorageEncoding::bf16}, {262144000, StorageEncoding::bf16}};
+  CounterRng rng(1, "7b", 0);
+  const FaultPlan plan = draw_fault_plan(rng, model, FaultModel::bit_error_rate, 1e-9);
+  EXPECT_EQ(plan.population, (7000000000ULL + 262144000ULL) * 16);
+  EXPECT_GT(plan.fault_count, 50U);  // mean 116, sd 11
+  EXPECT_LT(plan.fault_count, 200U);
+  for (const ElementFault& f : plan.faults) ASSERT_LT(f.element, model[f.tensor].elements);
+}
+
 TEST(FaultPlan, RejectsOtherFaultModelsAndBadRates) {
   CounterRng rng(1, "bad", 0);
   const std::vector<TensorExtent> selection = {{10, StorageEncoding::fp32}};
