@@ -71,6 +71,7 @@ void add_train_command(CLI::App& app) {
   c->add_option("--fact-weight", args->fact_weight, "Share of choice fact statements");
   c->add_option("--threads", o.threads, "LibTorch threads (0: default)")->capture_default_str();
   c->add_option("--log-every", o.log_every, "Steps between progress lines")->capture_default_str();
+  c->add_option("--init-from", o.init_from, "Start from this model directory's weights (same shape)");
   c->add_option("--save-every", o.save_every, "Steps between snapshots of OUT/model.safetensors (0: end only)")
       ->capture_default_str();
   c->add_option("--eval-count", o.eval_count, "Examples per held-out set written to OUT/eval/")

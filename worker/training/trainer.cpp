@@ -12,6 +12,7 @@
 #include "worker/modelio/model_config.h"
 #include "worker/modelio/tensor_store.h"
 #include "worker/runtime/architecture.h"
+#include "worker/runtime/loaded_model.h"
 #include "worker/tokenizer/tokenizer.h"
 #include "worker/training/model_init.h"
 #include "worker/training/model_output.h"
@@ -118,6 +119,7 @@ nlohmann::json recipe_json(const TrainOptions& o) {
           {"max_positions", o.shape.max_positions},
           {"parameters", parameter_count(o.shape)},
           {"seed", o.seed},
+          {"init_from", o.init_from},
           {"steps", o.steps},
           {"batch", o.batch},
           {"lr", o.lr.peak},
@@ -148,7 +150,15 @@ TrainResult train_model(const TrainOptions& given, std::ostream& progress) {
   // a float32 store's tensors), so gradients flow into them through the
   // same forward pass that inference and fault injection use.
   torch::manual_seed(options.seed);
-  const modelio::NamedTensors weights = initial_weights(options.shape);
+  modelio::NamedTensors weights = initial_weights(options.shape);
+  if (!options.init_from.empty()) {
+    runtime::LoadOptions load;
+    load.load_tokenizer = false;
+    const auto start = runtime::LoadedModel::load(options.init_from, load);
+    for (auto& [name, tensor] : weights) {
+      tensor = start->tensors().get(name, tensor.sizes().vec()).to(at::kFloat).clone();
+    }
+  }
   modelio::TensorStore store;
   for (const auto& [name, tensor] : weights) store.add(name, tensor.set_requires_grad(true), "initial weights");
   const auto model = runtime::build_causal_lm(modelio::load_model_config(options.out_dir), store, {});

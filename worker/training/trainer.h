@@ -28,6 +28,9 @@ struct TrainOptions {
   int64_t eval_count = 200;    // examples per held-out set written to OUT/eval/
   int64_t save_every = 0;      // steps between snapshots of OUT/model.safetensors (0: end only)
   std::string out_dir;
+  // Start from this model directory's weights instead of fresh ones (a
+  // second stage of training; same shape required). Empty: fresh weights.
+  std::string init_from;
 };
 
 struct TrainResult {
