@@ -1,18 +1,12 @@
 #pragma once
-// The outcome of a trial (DESIGN.md "outcome"), by its stored name.
-#include <string>
-#include <string_view>
+// Trial outcomes. The one definition, with the stored names, lives in
+// common/campaign/outcome.h: the store, the wire protocol and reports use
+// the same enum.
+#include "common/campaign/outcome.h"
 
 namespace beamline::engine {
 
-enum class Outcome {
-  masked_identical,  // the same tokens as the fault-free run
-  masked_correct,    // different text, still judged correct
-  sdc,               // different and wrong: silent data corruption
-  due,               // non-finite logits, an exception or past a budget
-};
-
-std::string to_string(Outcome outcome);
-Outcome parse_outcome(std::string_view name);  // throws beamline::Error
+using campaign::Outcome;
+using campaign::to_string;
 
 }  // namespace beamline::engine
