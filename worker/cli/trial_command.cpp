@@ -28,6 +28,7 @@ struct TrialArgs {
   ModelOptions model;
   DatasetOptions dataset;
   int64_t input = 0;
+  bool input_given = false;
   std::string fault;
   std::string site;
   uint64_t seed = 0;
@@ -59,6 +60,9 @@ engine::ProtectionSetup protection_setup(const TrialArgs& args) {
 void run_trial(const TrialArgs& args) {
   if (is_weight_fault_name(args.fault)) {
     if (!args.site.empty()) throw Error("--site is for transient faults; weight faults take --seed and --trial");
+    if (args.input_given) {
+      throw Error("--input is for transient faults; a weight-fault trial evaluates the whole eval set (see --limit)");
+    }
     run_weight_trials(args.weight, args.model, args.dataset, args.fault, args.seed,
                       static_cast<uint64_t>(std::max<int64_t>(args.trial, 0)), args.count, protection_setup(args),
                       args.protect);
@@ -138,7 +142,8 @@ void add_trial_command(CLI::App& app) {
   add_model_options(command, args->model);
   add_dataset_options(command, args->dataset);
   command->get_option("--dataset")->required(false);  // weight faults may give --eval-set instead
-  command->add_option("--input", args->input, "Input index in the dataset (0-based)")->capture_default_str();
+  CLI::Option* input_option =
+      command->add_option("--input", args->input, "Input index in the dataset (0-based)")->capture_default_str();
   command
       ->add_option("--fault", args->fault,
                    "single_bit, double_bit, exponent_bit, none; weight faults: bit_error_rate, value_uniform01")
@@ -156,7 +161,10 @@ void add_trial_command(CLI::App& app) {
   command->add_option("--targets", args->targets, "layers=NAME,...;blocks=A-B,... (default: every linear layer)");
   command->add_option("--sampling", args->sampling, "compute or layer")->capture_default_str();
   add_weight_trial_options(command, args->weight);
-  command->callback([args] { run_trial(*args); });
+  command->callback([args, input_option] {
+    args->input_given = input_option->count() > 0;
+    run_trial(*args);
+  });
 }
 
 }  // namespace beamline::worker

@@ -84,6 +84,9 @@ TEST_F(WeightTrialCli, ErrorsNameTheOptions) {
   EXPECT_NE(run.err.find("blocks=0-9"), std::string::npos) << run.err;
   run = run_beamline(trial("--fault value_uniform01 --rate 0.1 --components norm --scoring vote"));
   EXPECT_NE(run.err.find("--scoring"), std::string::npos) << run.err;
+  run = run_beamline(trial("--fault value_uniform01 --rate 0.1 --components norm --input 3"));
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_NE(run.err.find("--input is for transient faults"), std::string::npos) << run.err;
   run = run_beamline("trial --model " + dir_->sub("model") + " --fault single_bit --seed 1 --trial 0");
   EXPECT_EQ(run.exit_code, 1);
   EXPECT_NE(run.err.find("--dataset"), std::string::npos) << run.err;
