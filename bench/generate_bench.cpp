@@ -1,6 +1,10 @@
 // Greedy generation throughput at batch 1 and batch 32 on a small random
-// Llama model built here, measured side by side in one run. Ends with
-// `ratio batch32_vs_batch1 X` (generated tokens/s at batch 32 over batch 1).
+// Llama model built here, measured side by side in one run. Prints
+// `ratio batch32_vs_batch1 X` (generated tokens/s at batch 32 over batch 1)
+// and `ratio idle_hooks_vs_none X` (batch-1 tokens/s with a hook set whose
+// only hook sits at one point of the last block, over no hook set: what the
+// per-point check costs when nothing is attached there; rounds alternate so
+// load changes hit both sides alike).
 //
 //   generate_bench [--quick] [--keep-model DIR]
 #include <torch/torch.h>
@@ -96,6 +100,29 @@ double tokens_per_second(beamline::runtime::CausalLM& model, const std::vector<s
   return static_cast<double>(tokens) / seconds;
 }
 
+// Batch-1 tokens/s without hooks and with an idle hook set, alternating.
+std::pair<double, double> hook_cost(beamline::runtime::CausalLM& model, const std::vector<int64_t>& prompt,
+                                    GenerateOptions options, int64_t last_block, int rounds) {
+  beamline::runtime::HookSet idle;
+  idle.attach({last_block, beamline::runtime::LayerKind::down_proj},
+              std::make_shared<beamline::runtime::FunctionHook>(
+                  [](const beamline::runtime::HookPoint&, int64_t, at::Tensor&) {}));
+  GenerateOptions with_hooks = options;
+  with_hooks.hooks = &idle;
+  double none = 0, hooked = 0;
+  for (int round = 0; round < rounds; ++round) {
+    // Swap which side goes first each round, so neither always runs warm.
+    if (round % 2 == 0) {
+      none += tokens_per_second(model, {prompt}, options, 1);
+      hooked += tokens_per_second(model, {prompt}, with_hooks, 1);
+    } else {
+      hooked += tokens_per_second(model, {prompt}, with_hooks, 1);
+      none += tokens_per_second(model, {prompt}, options, 1);
+    }
+  }
+  return {none / rounds, hooked / rounds};
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -143,6 +170,9 @@ int main(int argc, char** argv) {
   std::printf("batch1 tokens_per_s %.1f\n", batch1);
   std::printf("batch32 tokens_per_s %.1f\n", batch32);
   std::printf("ratio batch32_vs_batch1 %.2f\n", batch32 / batch1);
+  const auto [none, hooked] = hook_cost(model, prompts[5], options, spec.layers - 1, quick ? 4 : 16);
+  std::printf("batch1 tokens_per_s no_hooks %.1f idle_hooks %.1f\n", none, hooked);
+  std::printf("ratio idle_hooks_vs_none %.3f\n", hooked / none);
   if (keep.empty()) std::filesystem::remove_all(dir);
   return 0;
 }
