@@ -17,3 +17,6 @@ target_link_libraries(beamline_torch INTERFACE ${TORCH_LIBRARIES})
 target_include_directories(beamline_torch SYSTEM INTERFACE ${TORCH_INCLUDE_DIRS})
 separate_arguments(_torch_flags UNIX_COMMAND "${TORCH_CXX_FLAGS}")
 target_compile_options(beamline_torch INTERFACE ${_torch_flags})
+
+# libsodium: SHA-256 digests of prompts and of model/data files (manifests).
+pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
