@@ -110,7 +110,7 @@ FaultSpec parse_fault(const TomlReader& r) {
                                        "or lm_head)", component));
     }
     WeightSelection selection;
-    selection.component = component;
+    selection.components = {component};
     spec.selections.push_back(selection);
   }
   for (const auto& group : r.strings("layer_groups").value_or(std::vector<std::string>{})) {

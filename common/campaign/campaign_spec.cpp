@@ -2,6 +2,10 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
+
+#include "common/error.h"
+
 namespace beamline::campaign {
 namespace {
 
@@ -11,15 +15,67 @@ std::string join(const std::vector<std::string>& items, const char* separator) {
   return text;
 }
 
+[[noreturn]] void throw_selection_error(const std::string& text, const std::string& why) {
+  throw Error(fmt::format("weight selection '{}': {} (expected component=NAME[,NAME...], blocks=FIRST-LAST or "
+                          "tensors=NAME[,NAME...])", text, why));
+}
+
 }  // namespace
 
 std::string WeightSelection::text() const {
   switch (kind) {
-    case WeightSelectionKind::component: return "component=" + component;
+    case WeightSelectionKind::component: return "component=" + join(components, ",");
     case WeightSelectionKind::layer_group: return "blocks=" + format_block_range(blocks);
     case WeightSelectionKind::tensors: return "tensors=" + join(tensors, ",");
   }
   return {};
+}
+
+WeightSelection parse_weight_selection(std::string_view text) {
+  const std::string whole(text);
+  const auto fail = [&whole](const std::string& why) { throw_selection_error(whole, why); };
+  const size_t eq = whole.find('=');
+  if (eq == std::string::npos) fail("no '='");
+  const std::string key = whole.substr(0, eq);
+  const std::string value = whole.substr(eq + 1);
+  WeightSelection selection;
+  if (key == "blocks") {
+    selection.kind = WeightSelectionKind::layer_group;
+    try {
+      selection.blocks = parse_block_range(value);
+    } catch (const Error& e) {
+      // parse_block_range speaks of target sets; name the selection instead.
+      std::string why = e.what();
+      const std::string prefix = "targets: ";
+      if (why.rfind(prefix, 0) == 0) why.erase(0, prefix.size());
+      fail(why);
+    }
+    return selection;
+  }
+  if (key != "component" && key != "tensors") fail(fmt::format("unknown kind '{}'", key));
+  std::vector<std::string> names;
+  size_t start = 0;
+  while (start <= value.size()) {
+    const size_t comma = std::min(value.find(',', start), value.size());
+    const std::string name = value.substr(start, comma - start);
+    if (name.empty()) fail("an empty name in the list");
+    if (std::find(names.begin(), names.end(), name) != names.end()) fail(fmt::format("'{}' named twice", name));
+    names.push_back(name);
+    start = comma + 1;
+  }
+  if (key == "tensors") {
+    selection.kind = WeightSelectionKind::tensors;
+    selection.tensors = std::move(names);
+    return selection;
+  }
+  const auto& valid = weight_component_names();
+  for (const auto& name : names) {
+    if (std::find(valid.begin(), valid.end(), name) == valid.end()) {
+      fail(fmt::format("unknown component '{}' (components: {})", name, join(valid, ", ")));
+    }
+  }
+  selection.components = std::move(names);
+  return selection;
 }
 
 std::string ProtectionSpec::label() const {

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/campaign/target_set.h"
@@ -52,19 +53,30 @@ struct DatasetSpec {
   int64_t max_new_tokens = 0;  // 0: the row's own, else the engine default
 };
 
-// Weight-fault selections (issue 5): a component as the 000 study defines
-// them, a layer group (a block range), or named tensors.
+// Weight-fault selections (issue 5): components as the 000 study defines
+// them, a layer group (a block range), or named tensors. This is the one
+// grammar of a selection's text: campaign files build it, cell keys store
+// text(), and the worker (worker/weightfaults) parses that text back with
+// parse_weight_selection() -- `beamline trial --components ...` too.
 enum class WeightSelectionKind { component, layer_group, tensors };
 
 struct WeightSelection {
   WeightSelectionKind kind = WeightSelectionKind::component;
-  std::string component;             // embedding | attention | feed_forward | norm | lm_head
+  // component: embedding | attention | feed_forward | norm | lm_head, at
+  // least one, no repeats (a campaign's `components` gives one per cell;
+  // the CLI may list several).
+  std::vector<std::string> components;
   BlockRange blocks;                 // layer_group
   std::vector<std::string> tensors;  // tensors
 
-  // "component=attention", "blocks=0-3", "tensors=a,b": stored in cell keys.
+  // "component=attention[,norm]", "blocks=0-3" (or "blocks=5"),
+  // "tensors=a,b": stored in cell keys. parse_weight_selection(text())
+  // gives back the same selection.
   std::string text() const;
 };
+
+// Throws beamline::Error naming the text and what was expected.
+WeightSelection parse_weight_selection(std::string_view text);
 
 // Multiple-choice scoring in weight-fault evaluations.
 enum class ChoiceScoring { generation, loglikelihood };

@@ -71,6 +71,30 @@ TEST(Cells, TransientKeyIsTheEnginesFormat) {
             "transient|model=tiny-llama|dataset=qa|fault=exponent_bit|sampling=layer|targets=layers=v_proj;blocks=0-1");
 }
 
+TEST(Cells, WeightSelectionTextReadsBack) {
+  // The one selection grammar: the worker parses the text a cell key holds.
+  for (const char* text : {"component=attention", "component=attention,feed_forward", "blocks=0-3", "blocks=5",
+                           "tensors=lm_head.weight,model.norm.weight"}) {
+    EXPECT_EQ(parse_weight_selection(text).text(), text);
+  }
+  const auto spec = parse(base_text());
+  for (const auto& cell : expand_cells(spec)) {
+    if (cell.selection) {
+      EXPECT_EQ(parse_weight_selection(cell.selection->text()).text(), cell.selection->text());
+    }
+  }
+  EXPECT_EQ(parse_weight_selection("blocks=4-7").blocks, (BlockRange{4, 7}));
+  for (const char* bad : {"", "attention", "component=", "component=wings", "component=norm,norm", "blocks=3-1",
+                          "blocks=x", "tensors=a,,b", "layers=q_proj"}) {
+    EXPECT_THROW(parse_weight_selection(bad), Error) << bad;
+  }
+  try {
+    parse_weight_selection("component=wings");
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("unknown component 'wings'"), std::string::npos) << e.what();
+  }
+}
+
 TEST(Cells, DuplicateFactorsAreRefused) {
   std::string text = base_text();
   text.replace(text.find("[sites]"), 0, "[[fault]]\nmodel = \"none\"\n");
