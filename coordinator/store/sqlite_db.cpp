@@ -7,8 +7,14 @@
 
 namespace beamline::store {
 
-Database::Database(const std::string& path) : path_(path) {
-  const int rc = sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+namespace {
+// A reader waits this long for a writer's checkpoint instead of failing.
+constexpr int kReaderBusyTimeoutMs = 5000;
+}  // namespace
+
+Database::Database(const std::string& path, OpenMode mode) : path_(path) {
+  const int flags = mode == OpenMode::read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+  const int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
   if (rc != SQLITE_OK) {
     const std::string message = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
     sqlite3_close(db_);
@@ -16,6 +22,7 @@ Database::Database(const std::string& path) : path_(path) {
     fail_in_file(path, "cannot open the database: " + message);
   }
   sqlite3_extended_result_codes(db_, 1);
+  if (mode == OpenMode::read_only) sqlite3_busy_timeout(db_, kReaderBusyTimeoutMs);
 }
 
 Database::~Database() { sqlite3_close_v2(db_); }

@@ -14,9 +14,13 @@ struct sqlite3_stmt;
 
 namespace beamline::store {
 
+// read_only: never creates or writes (reports, the HTTP endpoint); waits up
+// to a few seconds for a writer's lock instead of failing at once.
+enum class OpenMode { read_write, read_only };
+
 class Database {
  public:
-  explicit Database(const std::string& path);  // opens or creates
+  explicit Database(const std::string& path, OpenMode mode = OpenMode::read_write);  // read_write creates
   ~Database();
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
