@@ -36,7 +36,8 @@ double probability(const TomlReader& reader, std::string_view key, double fallba
 }
 
 ModelSpec parse_model(const TomlReader& r) {
-  r.reject_unknown_keys({"name", "kind", "path", "dtype", "device", "sdc_rate", "due_rate", "masked_correct_rate"});
+  r.reject_unknown_keys({"name", "kind", "path", "dtype", "device", "sdc_rate", "due_rate", "masked_correct_rate",
+                        "trial_ms"});
   ModelSpec model;
   model.name = r.required_string("name");
   check_name(r, "name", model.name);
@@ -48,7 +49,7 @@ ModelSpec parse_model(const TomlReader& r) {
   }
   if (model.kind == ModelKind::hf) {
     model.path = r.required_string("path");
-    for (const char* key : {"sdc_rate", "due_rate", "masked_correct_rate"}) {
+    for (const char* key : {"sdc_rate", "due_rate", "masked_correct_rate", "trial_ms"}) {
       if (r.has(key)) r.fail(key, "only a synthetic model (kind = \"synthetic\") has outcome rates");
     }
     return model;
@@ -57,6 +58,10 @@ ModelSpec parse_model(const TomlReader& r) {
   model.synthetic.sdc = probability(r, "sdc_rate", 0.0);
   model.synthetic.due = probability(r, "due_rate", 0.0);
   model.synthetic.masked_correct = probability(r, "masked_correct_rate", 0.0);
+  model.synthetic.trial_ms = r.number("trial_ms").value_or(0.0);
+  if (!(model.synthetic.trial_ms >= 0.0 && model.synthetic.trial_ms <= 60000.0)) {
+    r.fail("trial_ms", fmt::format("{} is not a time in [0, 60000] milliseconds", model.synthetic.trial_ms));
+  }
   if (model.synthetic.sdc + model.synthetic.due + model.synthetic.masked_correct > 1.0) {
     r.fail_table("sdc_rate + due_rate + masked_correct_rate exceeds 1");
   }

@@ -26,6 +26,10 @@ struct SyntheticRates {
   double sdc = 0.0;
   double due = 0.0;
   double masked_correct = 0.0;
+  // Wall time each trial takes (a sleep), so tests can kill a worker or a
+  // coordinator mid-unit. It changes no outcome, so it is not part of the
+  // cell definition.
+  double trial_ms = 0.0;
 };
 
 struct ModelSpec {

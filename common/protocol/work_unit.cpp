@@ -23,6 +23,7 @@ wire::WorkUnit make_work_unit(const campaign::CampaignSpec& spec, const campaign
   m->set_synthetic_sdc_rate(model.synthetic.sdc);
   m->set_synthetic_due_rate(model.synthetic.due);
   m->set_synthetic_masked_correct_rate(model.synthetic.masked_correct);
+  m->set_synthetic_trial_ms(model.synthetic.trial_ms);
 
   const auto& dataset = spec.datasets[cell.dataset];
   auto* d = unit.mutable_dataset();

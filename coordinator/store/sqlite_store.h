@@ -60,6 +60,10 @@ class SqliteStore final : public Store {
   size_t extend_leases(const std::string& worker_id, TimeMs deadline) override;
   std::vector<int64_t> expire_leases(TimeMs now) override;
   std::vector<int64_t> release_worker(const std::string& worker_id, TimeMs now) override;
+  void touch_worker(const std::string& worker_id, TimeMs now) override;
+  std::vector<int64_t> leased_unit_ids(const std::string& worker_id) override;
+  std::vector<int64_t> release_units(const std::string& worker_id, const std::vector<int64_t>& unit_ids,
+                                     const std::string& event, TimeMs now) override;
   std::vector<BatchOutcome> record_results(const std::vector<ResultBatch>& batches, TimeMs now) override;
   std::vector<CellProgress> cell_progress() override;
   void mark_budget_met(int64_t cell_id, TimeMs now) override;
@@ -72,6 +76,7 @@ class SqliteStore final : public Store {
                     const std::vector<size_t>& which);
   void add_revision(const campaign::CampaignSource& source, size_t cells_added, TimeMs now);
   BatchOutcome record_batch(const ResultBatch& batch, TimeMs now);
+  void record_golden(const std::string& worker_id, const GoldenRecord& golden, TimeMs now);
   std::vector<int64_t> unlease(const std::vector<std::pair<int64_t, std::string>>& units, const char* event,
                                TimeMs now);
 

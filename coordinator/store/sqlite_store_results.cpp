@@ -32,6 +32,7 @@ std::vector<BatchOutcome> SqliteStore::record_results(const std::vector<ResultBa
 
 BatchOutcome SqliteStore::record_batch(const ResultBatch& batch, TimeMs now) {
   BatchOutcome outcome;
+  for (const GoldenRecord& golden : batch.golden) record_golden(batch.worker_id, golden, now);
   std::optional<UnitRow> unit;
   auto& lookup = sql_->unit_by_id;
   lookup.bind(1, batch.unit_id);

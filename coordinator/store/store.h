@@ -22,6 +22,8 @@ class Store {
   // Workers and events.
   virtual void register_worker(const WorkerInfo& worker, TimeMs now) = 0;
   virtual void worker_gone(const std::string& worker_id, const std::string& reason, TimeMs now) = 0;
+  // Heartbeat bookkeeping (worker.last_seen_ms); callers throttle it.
+  virtual void touch_worker(const std::string& worker_id, TimeMs now) = 0;
   virtual void record_event(const std::string& kind, const std::optional<std::string>& worker_id,
                             std::optional<int64_t> unit_id, const std::string& detail, TimeMs now) = 0;
 
@@ -36,6 +38,13 @@ class Store {
   virtual size_t extend_leases(const std::string& worker_id, TimeMs deadline) = 0;
   virtual std::vector<int64_t> expire_leases(TimeMs now) = 0;
   virtual std::vector<int64_t> release_worker(const std::string& worker_id, TimeMs now) = 0;
+  // The units leased to a worker; release_units returns some of them to
+  // pending (a reconnected worker that no longer holds them, a unit that
+  // failed), recording `event` for each. Units not leased to the worker are
+  // left alone.
+  virtual std::vector<int64_t> leased_unit_ids(const std::string& worker_id) = 0;
+  virtual std::vector<int64_t> release_units(const std::string& worker_id, const std::vector<int64_t>& unit_ids,
+                                             const std::string& event, TimeMs now) = 0;
 
   // Results: every batch in one transaction. A trial already stored is a
   // duplicate, never an error; a unit whose trials are all stored is done,

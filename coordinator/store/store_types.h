@@ -69,11 +69,28 @@ struct TrialRecord {
   std::optional<uint64_t> fault_count;
 };
 
+// The fault-free run of one input under one protection (the input and
+// golden tables). The store keeps the first it receives for a key.
+struct GoldenRecord {
+  std::string model;
+  std::string dataset;
+  int64_t input_index = 0;
+  std::optional<int64_t> source_row;
+  std::string prompt_digest;
+  std::string protection;  // label, as in cell keys
+  std::string output_text;
+  std::string output_tokens;  // space-separated token ids
+  bool correct = false;
+  int64_t steps = 0;
+  double duration_seconds = 0.0;
+};
+
 // One Results message: a unit's trials from one worker.
 struct ResultBatch {
   std::string worker_id;
   int64_t unit_id = 0;
   std::vector<TrialRecord> trials;
+  std::vector<GoldenRecord> golden;  // stored in the same transaction
 };
 
 enum class TrialInsert {
