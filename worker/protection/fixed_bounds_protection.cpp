@@ -17,16 +17,18 @@ FixedBoundsProtection::FixedBoundsProtection(std::vector<runtime::HookPoint> poi
       throw Error(fmt::format("bounds file has no bounds for {} (profile with `beamline profile` on this model)",
                               runtime::to_string(point)));
     }
-    bounds_[runtime::to_string(point)] = *b;
+    const size_t slot = slot_of(point);
+    if (slot >= bounds_.size()) bounds_.resize(slot + 1);
+    bounds_[slot] = PointBounds{at::scalar_tensor(b->low, at::kFloat), at::scalar_tensor(b->high, at::kFloat)};
   }
 }
 
 void FixedBoundsProtection::on_output(const runtime::HookPoint& point, int64_t step, at::Tensor& output) {
-  const auto it = bounds_.find(runtime::to_string(point));
-  if (it == bounds_.end()) return;
-  const auto options = at::TensorOptions().dtype(at::kFloat).device(output.device());
-  count(restrict_range(output, at::scalar_tensor(it->second.low, options), at::scalar_tensor(it->second.high, options),
-                       policy_, nan_to_zero_));
+  const size_t slot = slot_of(point);
+  if (slot >= bounds_.size() || !bounds_[slot]) return;
+  PointBounds& b = *bounds_[slot];
+  if (b.low.device() != output.device()) b = PointBounds{b.low.to(output.device()), b.high.to(output.device())};
+  restrict_range_add(output, b.low, b.high, policy_, nan_to_zero_, counter(output));
 }
 
 std::shared_ptr<Protection> FixedBoundsProtection::with_rows(const at::Tensor& rows) const {

@@ -1,7 +1,8 @@
 #pragma once
 // ranger, maximals, global_clipper and ft2_offline: the same bounds for
 // every row and every step, profiled offline.
-#include <map>
+#include <optional>
+#include <vector>
 
 #include "worker/protection/protection.h"
 
@@ -15,7 +16,14 @@ class FixedBoundsProtection : public Protection {
   std::shared_ptr<Protection> with_rows(const at::Tensor& rows) const override;
 
  private:
-  std::map<std::string, Bounds> bounds_;  // by to_string(point)
+  struct PointBounds {
+    at::Tensor low;   // float32 scalar tensors, made once (CPU; moved on first use elsewhere)
+    at::Tensor high;
+  };
+  static size_t slot_of(const runtime::HookPoint& point) {
+    return static_cast<size_t>(point.block) * runtime::kLayerKindCount + static_cast<size_t>(point.kind);
+  }
+  std::vector<std::optional<PointBounds>> bounds_;  // by hook-point slot
   CorrectionPolicy policy_;
   bool nan_to_zero_;
 };

@@ -9,48 +9,77 @@
 #include "worker/protection/range_restriction.h"
 
 namespace beamline::protection {
+namespace {
+
+bool same_bits(const at::Tensor& a, int64_t row_a, const at::Tensor& b, int64_t row_b) {
+  return at::equal(a[row_a].view(at::kInt), b[row_b].to(a.device()).view(at::kInt));
+}
+
+}  // namespace
 
 Ft2Protection::Ft2Protection(std::vector<runtime::HookPoint> points, CorrectionPolicy policy, double scale)
     : Protection(std::move(points)), policy_(policy), scale_(scale) {
   if (!(scale >= 1.0)) throw Error(fmt::format("ft2 scale {}: expected a number >= 1", scale));
+  for (const auto& point : points_) {
+    const size_t slot = slot_of(point);
+    if (slot >= guarded_.size()) {
+      guarded_.resize(slot + 1, false);
+      bounds_.resize(slot + 1);
+    }
+    guarded_[slot] = true;
+  }
 }
 
 void Ft2Protection::on_output(const runtime::HookPoint& point, int64_t step, at::Tensor& output) {
-  const std::string key = runtime::to_string(point);
-  if (std::find(points_.begin(), points_.end(), point) == points_.end()) return;
+  const size_t slot = slot_of(point);
+  if (slot >= guarded_.size() || !guarded_[slot]) return;
+  at::Tensor& counts = counter(output);
   if (step == 0) {
-    count(zero_nan(output));
-    const at::Tensor flat = output.flatten(1).to(at::kFloat);
-    const at::Tensor low = std::get<0>(flat.min(1));
-    const at::Tensor high = std::get<0>(flat.max(1));
+    at::Tensor low, high;
+    zero_nan_min_max(output, counts, low, high);
     // "min and max times a scale": widened away from the observed range by
     // (scale - 1) of its magnitude, which is min * scale and max * scale in
     // the usual case (min < 0 < max) and never narrows the range otherwise.
     const double widen = scale_ - 1.0;
-    bounds_[key] = {(low - widen * low.abs()).view({-1, 1, 1}), (high + widen * high.abs()).view({-1, 1, 1})};
+    bounds_[slot] = RowBounds{(low - widen * low.abs()).view({-1, 1, 1}), (high + widen * high.abs()).view({-1, 1, 1})};
     return;
   }
-  const auto it = bounds_.find(key);
-  if (it == bounds_.end()) {
-    throw Error(fmt::format("ft2: step {} at {} before the first token recorded bounds", step, key));
+  const auto& b = bounds_[slot];
+  if (!b) {
+    throw Error(fmt::format("ft2: step {} at {} before the first token recorded bounds", step,
+                            runtime::to_string(point)));
   }
-  count(restrict_range(output, it->second.low, it->second.high, policy_, /*nan_to_zero=*/true));
+  restrict_range_add(output, b->low, b->high, policy_, /*nan_to_zero=*/true, counts);
 }
 
 std::shared_ptr<Protection> Ft2Protection::with_rows(const at::Tensor& rows) const {
   auto copy = std::make_shared<Ft2Protection>(*this);
-  for (auto& [key, b] : copy->bounds_) {
-    const at::Tensor r = rows.to(b.low.device());
-    b = {b.low.index_select(0, r), b.high.index_select(0, r)};
+  for (auto& b : copy->bounds_) {
+    if (!b) continue;
+    const at::Tensor r = rows.to(b->low.device());
+    b = RowBounds{b->low.index_select(0, r), b->high.index_select(0, r)};
   }
   if (corrections_.defined()) copy->corrections_ = corrections_.index_select(0, rows.to(corrections_.device()));
   return copy;
 }
 
+bool Ft2Protection::same_row_state(int64_t row, const Protection& other, int64_t other_row) const {
+  const auto* theirs = dynamic_cast<const Ft2Protection*>(&other);
+  if (theirs == nullptr || theirs->bounds_.size() != bounds_.size()) return false;
+  for (size_t slot = 0; slot < bounds_.size(); ++slot) {
+    const auto& a = bounds_[slot];
+    const auto& b = theirs->bounds_[slot];
+    if (a.has_value() != b.has_value()) return false;
+    if (!a) continue;
+    if (!same_bits(a->low, row, b->low, other_row) || !same_bits(a->high, row, b->high, other_row)) return false;
+  }
+  return true;
+}
+
 std::pair<at::Tensor, at::Tensor> Ft2Protection::bounds(const runtime::HookPoint& point) const {
-  const auto it = bounds_.find(runtime::to_string(point));
-  if (it == bounds_.end()) return {};
-  return {it->second.low, it->second.high};
+  const size_t slot = slot_of(point);
+  if (slot >= bounds_.size() || !bounds_[slot]) return {};
+  return {bounds_[slot]->low, bounds_[slot]->high};
 }
 
 }  // namespace beamline::protection

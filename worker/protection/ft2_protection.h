@@ -5,7 +5,8 @@
 // second token on, out-of-bound values are corrected by the policy and NaN
 // set to 0. Each row has its own bounds: a fault at step 0 changes only
 // that row's bounds, as in a real deployment.
-#include <map>
+#include <optional>
+#include <vector>
 
 #include "worker/protection/protection.h"
 
@@ -16,6 +17,7 @@ class Ft2Protection : public Protection {
   Ft2Protection(std::vector<runtime::HookPoint> points, CorrectionPolicy policy, double scale);
   void on_output(const runtime::HookPoint& point, int64_t step, at::Tensor& output) override;
   std::shared_ptr<Protection> with_rows(const at::Tensor& rows) const override;
+  bool same_row_state(int64_t row, const Protection& other, int64_t other_row) const override;
 
   // [batch, 1, 1] float32 bounds of a point, undefined before step 0 ran.
   std::pair<at::Tensor, at::Tensor> bounds(const runtime::HookPoint& point) const;
@@ -25,7 +27,13 @@ class Ft2Protection : public Protection {
     at::Tensor low;   // [batch, 1, 1] float32
     at::Tensor high;  // [batch, 1, 1] float32
   };
-  std::map<std::string, RowBounds> bounds_;  // by to_string(point)
+  // Indexed by hook-point slot (block * kLayerKindCount + kind): the hot
+  // path looks a point up without building its name.
+  static size_t slot_of(const runtime::HookPoint& point) {
+    return static_cast<size_t>(point.block) * runtime::kLayerKindCount + static_cast<size_t>(point.kind);
+  }
+  std::vector<bool> guarded_;
+  std::vector<std::optional<RowBounds>> bounds_;
   CorrectionPolicy policy_;
   double scale_;
 };

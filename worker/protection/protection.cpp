@@ -21,6 +21,13 @@ void Protection::count(const at::Tensor& per_row) {
   }
 }
 
+at::Tensor& Protection::counter(const at::Tensor& output) {
+  if (!corrections_.defined()) corrections_ = at::zeros({output.size(0)}, output.options().dtype(at::kLong));
+  return corrections_;
+}
+
+bool Protection::same_row_state(int64_t, const Protection&, int64_t) const { return true; }
+
 std::shared_ptr<Protection> make_protection(const ProtectionOptions& options, const modelio::ModelConfig& config,
                                             const LayerBounds* offline_bounds) {
   if (options.kind == ProtectionKind::none) return nullptr;

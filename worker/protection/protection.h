@@ -33,9 +33,18 @@ class Protection : public runtime::LayerHook {
   // (counts and any per-row state follow the rows).
   virtual std::shared_ptr<Protection> with_rows(const at::Tensor& rows) const = 0;
 
+  // Whether row `row` of this protection will act exactly as row
+  // `other_row` of `other` from here on (per-row state equal bit for bit;
+  // counts are not state). Protections without per-row state always
+  // match. The trial engine's early exit relies on it.
+  virtual bool same_row_state(int64_t row, const Protection& other, int64_t other_row) const;
+
  protected:
   explicit Protection(std::vector<runtime::HookPoint> points) : points_(std::move(points)) {}
   void count(const at::Tensor& per_row);
+  // The [batch] int64 counter for an output of this batch, created as zeros
+  // on first use; kernels add into it in place.
+  at::Tensor& counter(const at::Tensor& output);
 
   std::vector<runtime::HookPoint> points_;
   at::Tensor corrections_;
