@@ -8,6 +8,7 @@
 #include "common/error.h"
 #include "common/logging.h"
 #include "common/cli/commands.h"
+#include "coordinator/cli/commands.h"
 #include "coordinator/report/report_command.h"
 #include "worker/cli/commands.h"
 
@@ -23,6 +24,7 @@ int main(int argc, char** argv) {
   beamline::common::add_commands(app);
   beamline::worker::add_commands(app);
   beamline::report::add_commands(app);
+  beamline::coordinator::add_commands(app);
 
   try {
     app.parse(argc, argv);

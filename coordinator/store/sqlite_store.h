@@ -62,6 +62,8 @@ class SqliteStore final : public Store {
   std::vector<int64_t> release_worker(const std::string& worker_id, TimeMs now) override;
   void touch_worker(const std::string& worker_id, TimeMs now) override;
   std::vector<int64_t> leased_unit_ids(const std::string& worker_id) override;
+  size_t extend_unit_leases(const std::string& worker_id, const std::vector<int64_t>& unit_ids,
+                            TimeMs deadline) override;
   std::vector<int64_t> release_units(const std::string& worker_id, const std::vector<int64_t>& unit_ids,
                                      const std::string& event, TimeMs now) override;
   std::vector<BatchOutcome> record_results(const std::vector<ResultBatch>& batches, TimeMs now) override;

@@ -24,6 +24,22 @@ std::vector<int64_t> SqliteStore::leased_unit_ids(const std::string& worker_id) 
   return ids;
 }
 
+size_t SqliteStore::extend_unit_leases(const std::string& worker_id, const std::vector<int64_t>& unit_ids,
+                                       TimeMs deadline) {
+  if (unit_ids.empty()) return 0;
+  size_t extended = 0;
+  Transaction transaction(db_);
+  Statement extend(db_,
+                   "UPDATE unit SET lease_deadline_ms = max(lease_deadline_ms, ?)"
+                   " WHERE id = ? AND state = 'leased' AND lease_owner = ?");
+  for (const int64_t id : unit_ids) {
+    extend.bind(1, deadline).bind(2, id).bind(3, std::string_view(worker_id)).run();
+    extended += static_cast<size_t>(db_.changes());
+  }
+  transaction.commit();
+  return extended;
+}
+
 std::vector<int64_t> SqliteStore::release_units(const std::string& worker_id, const std::vector<int64_t>& unit_ids,
                                                 const std::string& event, TimeMs now) {
   std::vector<int64_t> released;

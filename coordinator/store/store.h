@@ -43,6 +43,11 @@ class Store {
   // failed), recording `event` for each. Units not leased to the worker are
   // left alone.
   virtual std::vector<int64_t> leased_unit_ids(const std::string& worker_id) = 0;
+  // Moves the deadline of the listed units the worker holds (a heartbeat's
+  // progress): a unit the worker never received is not extended, expires
+  // and is reissued.
+  virtual size_t extend_unit_leases(const std::string& worker_id, const std::vector<int64_t>& unit_ids,
+                                    TimeMs deadline) = 0;
   virtual std::vector<int64_t> release_units(const std::string& worker_id, const std::vector<int64_t>& unit_ids,
                                              const std::string& event, TimeMs now) = 0;
 

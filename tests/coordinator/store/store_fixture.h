@@ -58,7 +58,7 @@ class StoreTest : public ::testing::Test {
   }
 
   static ResultBatch batch(const std::string& worker, const LeasedUnit& unit) {
-    ResultBatch result{worker, unit.id, {}};
+    ResultBatch result{worker, unit.id, {}, {}};
     for (uint64_t t = unit.unit.trial_begin; t < unit.unit.trial_end; ++t) {
       result.trials.push_back(trial(unit.unit.cell_id, t));
     }

@@ -1,0 +1,170 @@
+#include "coordinator/daemon/coordinator_daemon.h"
+
+#include <fmt/core.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <random>
+
+#include "common/campaign/campaign_parser.h"
+#include "common/error.h"
+#include "common/manifest/manifest.h"
+#include "common/protocol/frame_codec.h"
+#include "common/stop_signals.h"
+#include "coordinator/daemon/lock_file.h"
+#include "coordinator/daemon/router_socket.h"
+#include "coordinator/store/campaign_setup.h"
+
+namespace beamline::coordinator {
+namespace {
+
+constexpr std::chrono::milliseconds kPollTimeout{50};
+constexpr size_t kMaxMessagesPerPass = 2000;  // then commit, so acks are never far behind
+constexpr int64_t kProgressIntervalMs = 500;
+
+std::string new_coordinator_id() {
+  std::random_device random;
+  return fmt::format("{:08x}-{}", random(), ::getpid());
+}
+
+class Loop {
+ public:
+  Loop(const CoordinatorOptions& options, store::Store& store, Scheduler& scheduler, RouterSocket& socket,
+       const Clock& clock)
+      : options_(options), store_(store), scheduler_(scheduler), socket_(socket), clock_(clock) {}
+
+  int run();
+
+ private:
+  void read_messages();
+  void send_outbox();
+  void report_progress(bool force);
+  bool stop_requested() const {
+    return (options_.handle_signals && StopSignals::count() > 0) || (options_.should_stop && options_.should_stop());
+  }
+
+  const CoordinatorOptions& options_;
+  store::Store& store_;
+  Scheduler& scheduler_;
+  RouterSocket& socket_;
+  const Clock& clock_;
+  size_t bad_frames_ = 0;
+  int64_t last_progress_ms_ = 0;
+};
+
+void Loop::read_messages() {
+  for (size_t n = 0; n < kMaxMessagesPerPass; ++n) {
+    auto inbound = socket_.receive();
+    if (!inbound) return;
+    auto decoded = protocol::decode_worker_message(inbound->frame);
+    if (!decoded) {
+      // Rate-limited: a rogue client must not flood the log either.
+      if (bad_frames_++ < 20) spdlog::warn("dropping a bad frame: {}", decoded.error);
+      continue;
+    }
+    scheduler_.on_message(inbound->peer, *decoded.message);
+  }
+}
+
+void Loop::send_outbox() {
+  for (auto& out : scheduler_.take_outbox()) socket_.send(out.peer, protocol::encode(out.message));
+}
+
+void Loop::report_progress(bool force) {
+  if (!options_.on_progress) return;
+  const int64_t now = clock_.now_ms();
+  if (!force && now - last_progress_ms_ < kProgressIntervalMs) return;
+  last_progress_ms_ = now;
+  Progress progress = progress_of(store_);
+  progress.workers = scheduler_.sessions();
+  progress.complete = scheduler_.complete();
+  options_.on_progress(progress);
+}
+
+int Loop::run() {
+  bool draining = false;
+  int64_t drain_deadline = 0;
+  while (true) {
+    if (options_.handle_signals && StopSignals::count() >= 2) {
+      // Second signal: leave now. Every store call has returned, so the
+      // database holds only committed transactions.
+      spdlog::warn("second signal: exiting without waiting for in-flight results");
+      return kExitStopped;
+    }
+    if (!draining && stop_requested()) {
+      draining = true;
+      drain_deadline = clock_.now_ms() + options_.drain_ms;
+      scheduler_.stop_assigning();
+      spdlog::warn("stopping: no new units; waiting up to {} ms for in-flight results (again to exit at once)",
+                   options_.drain_ms);
+    }
+    socket_.wait(kPollTimeout);
+    read_messages();
+    scheduler_.flush_results();
+    scheduler_.tick();
+    send_outbox();
+    report_progress(false);
+    if (scheduler_.fatal_error()) {
+      scheduler_.shutdown_all(wire::COORDINATOR_STOPPING, *scheduler_.fatal_error(), true);
+      send_outbox();
+      throw Error(*scheduler_.fatal_error());
+    }
+    if (scheduler_.complete()) {
+      scheduler_.shutdown_all(wire::CAMPAIGN_COMPLETE, "", false);
+      send_outbox();
+      report_progress(true);
+      return kExitComplete;
+    }
+    if (draining && (clock_.now_ms() >= drain_deadline || !scheduler_.units_in_flight())) {
+      scheduler_.shutdown_all(wire::COORDINATOR_STOPPING, "the coordinator is stopping", true);
+      send_outbox();
+      report_progress(true);
+      spdlog::warn("stopped; run the coordinator again on the same database to resume");
+      return kExitStopped;
+    }
+  }
+}
+
+}  // namespace
+
+Progress progress_of(store::Store& store) {
+  Progress progress;
+  for (const auto& cell : store.cell_progress()) {
+    progress.done += cell.done;
+    progress.total += cell.budget_met ? cell.done : cell.planned;
+    progress.sdc += cell.sdc;
+    progress.due += cell.due;
+  }
+  return progress;
+}
+
+int run_coordinator(const CoordinatorOptions& options) {
+  if (options.handle_signals) StopSignals::install();
+  if (!options.http.empty()) {
+    throw Error(fmt::format("--http {}: the HTTP endpoint is not part of this build yet", options.http));
+  }
+  LockFile lock(options.db_path);
+  SystemClock clock;
+  std::optional<campaign::CampaignSource> source;
+  if (options.campaign_path) source = campaign::read_campaign_source(*options.campaign_path);
+  auto opened = store::open_campaign_store(options.db_path, source, clock.now_ms());
+  const auto stored = opened.store->campaign();
+  const auto accepted = source ? *source : campaign::campaign_source_from_text(stored->source_path, stored->toml);
+  const std::string root = manifest::campaign_root(opened.spec);
+  const auto campaign_manifest = manifest::build_manifest(accepted, opened.spec, root);
+
+  SchedulerOptions scheduler_options = options.scheduler;
+  if (scheduler_options.coordinator_id.empty()) scheduler_options.coordinator_id = new_coordinator_id();
+  Scheduler scheduler(*opened.store, opened.spec, opened.cells, campaign_manifest, clock, scheduler_options);
+  RouterSocket socket(options.bind, protocol::kMaxFrameBytes);
+  const auto progress = progress_of(*opened.store);
+  spdlog::info("coordinator {} on {}: campaign '{}' ({} cells, {} of {} trials done{}), database {}",
+               scheduler_options.coordinator_id, socket.endpoint(), opened.spec.name, opened.cells.size(),
+               progress.done, progress.total,
+               opened.cells_added > 0 ? fmt::format(", {} cells added", opened.cells_added) : "", options.db_path);
+  if (options.on_bound) options.on_bound(socket.endpoint());
+  Loop loop(options, *opened.store, scheduler, socket, clock);
+  return loop.run();
+}
+
+}  // namespace beamline::coordinator

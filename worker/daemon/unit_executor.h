@@ -1,0 +1,64 @@
+#pragma once
+// Runs work units one after another on its own thread, so the daemon's
+// socket loop keeps heartbeating while a long unit computes. The runner
+// thread only calls the UnitRunner and queues events; the socket loop takes
+// them with take_events() -- the runner never touches the socket.
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "worker/units/unit_runner.h"
+
+namespace beamline::worker {
+
+struct UnitEvent {
+  uint64_t unit_id = 0;
+  std::optional<units::UnitBatch> batch;  // some trials
+  bool finished = false;                  // every trial emitted
+  std::string error;                      // the unit could not run (finished is set too)
+};
+
+struct UnitInHand {
+  uint64_t unit_id = 0;
+  uint64_t trials_done = 0;
+};
+
+class UnitExecutor {
+ public:
+  explicit UnitExecutor(units::UnitRunner& runner);
+  ~UnitExecutor();  // stop()
+  UnitExecutor(const UnitExecutor&) = delete;
+  UnitExecutor& operator=(const UnitExecutor&) = delete;
+
+  void submit(wire::WorkUnit unit);
+  std::vector<UnitEvent> take_events();
+  // Queued and running units (the running one first), with progress.
+  std::vector<UnitInHand> units() const;
+  bool holds(uint64_t unit_id) const;
+  size_t load() const;  // queued + running
+
+  // Asks the running unit to stop at its next batch, drops the queue and
+  // joins the thread. A stopped unit gets no `finished` event.
+  void stop();
+
+ private:
+  void loop();
+
+  units::UnitRunner& runner_;
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<wire::WorkUnit> queue_;
+  std::optional<UnitInHand> running_;
+  std::vector<UnitEvent> events_;
+  std::atomic<bool> stop_{false};
+  bool quit_ = false;
+  std::thread thread_;
+};
+
+}  // namespace beamline::worker
