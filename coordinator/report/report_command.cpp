@@ -7,6 +7,7 @@
 #include <string>
 
 #include "common/stats/interval.h"
+#include "coordinator/http/serve_command.h"
 #include "coordinator/report/report.h"
 
 namespace beamline::report {
@@ -41,6 +42,7 @@ void add_commands(CLI::App& app) {
       ->capture_default_str();
   command->add_option("--method", args->method, "wilson (score) or exact (Clopper-Pearson)")->capture_default_str();
   command->callback([args] { run_report(*args); });
+  http::add_serve_command(app);
 }
 
 }  // namespace beamline::report

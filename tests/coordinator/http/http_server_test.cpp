@@ -1,0 +1,174 @@
+// The HTTP endpoint over the report fixture database (known counts, see
+// tests/coordinator/report/report_fixture.h): /metrics (also through
+// promtool check metrics), /api/status, /api/cells, /api/layers, the
+// dashboard's files, bad paths and methods, a missing database.
+#include "coordinator/http/http_server.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <boost/system/system_error.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "common/error.h"
+#include "common/stats/interval.h"
+#include "tests/coordinator/http/http_client.h"
+#include "tests/coordinator/report/report_fixture.h"
+
+namespace beamline::http {
+namespace {
+
+using beamline::testing::http_request;
+
+class HttpServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string pattern = (std::filesystem::temp_directory_path() / "beamline-http-XXXXXX").string();
+    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
+    dir_ = pattern;
+    db_ = (dir_ / "results.db").string();
+    beamline::testing::build_report_fixture(db_);
+    server_ = std::make_unique<HttpServer>("127.0.0.1:0", db_, BEAMLINE_SOURCE_DIR "/dashboards");
+    server_->start();
+  }
+  void TearDown() override {
+    server_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  std::filesystem::path dir_;
+  std::string db_;
+  std::unique_ptr<HttpServer> server_;
+};
+
+TEST_F(HttpServerTest, MetricsCountWhatTheDatabaseHolds) {
+  const auto reply = http_request(server_->port(), "/metrics");
+  ASSERT_EQ(reply.status, 200);
+  EXPECT_EQ(reply.content_type, "text/plain; version=0.0.4; charset=utf-8");
+  const std::string& text = reply.body;
+  EXPECT_NE(text.find("\nbeamline_trials_done_total 52\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("\nbeamline_trials_planned 52\n"), std::string::npos);
+  EXPECT_NE(text.find("\nbeamline_workers_alive 1\n"), std::string::npos);
+  EXPECT_NE(text.find("\nbeamline_leases_reissued_total 3\n"), std::string::npos);
+  EXPECT_NE(text.find("beamline_units{state=\"pending\"} 1\n"), std::string::npos);
+  EXPECT_NE(text.find("beamline_campaign_complete{campaign=\"fixture\"} 0\n"), std::string::npos);
+  EXPECT_NE(text.find("beamline_cell_trials_total{cell=\"1\",kind=\"transient\",model=\"m\",dataset=\"qa\","
+                      "fault=\"single_bit\",protection=\"none\",sites=\"all\",outcome=\"sdc\"} 8\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("outcome=\"masked\"} 11\n"), std::string::npos);
+  EXPECT_NE(text.find("# TYPE beamline_results_per_second gauge\n"), std::string::npos);
+}
+
+TEST_F(HttpServerTest, PromtoolAcceptsTheMetrics) {
+  const std::string metrics = (dir_ / "metrics.txt").string();
+  std::ofstream(metrics) << http_request(server_->port(), "/metrics").body;
+  ASSERT_EQ(std::system("command -v promtool > /dev/null"), 0)
+      << "promtool (Debian package prometheus, scripts/packages.txt) is not installed";
+  const std::string output = (dir_ / "promtool.txt").string();
+  const int status = std::system(("promtool check metrics < " + metrics + " > " + output + " 2>&1").c_str());
+  std::ifstream in(output);
+  const std::string said((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(status, 0) << said;
+  EXPECT_EQ(said, "") << "promtool lint findings";
+}
+
+TEST_F(HttpServerTest, StatusJson) {
+  const auto reply = http_request(server_->port(), "/api/status");
+  ASSERT_EQ(reply.status, 200);
+  EXPECT_EQ(reply.content_type, "application/json");
+  const auto status = nlohmann::json::parse(reply.body);
+  EXPECT_EQ(status["campaign"], "fixture");
+  EXPECT_EQ(status["complete"], false);
+  EXPECT_EQ(status["done"], 52);
+  EXPECT_EQ(status["sdc"], 10);
+  EXPECT_EQ(status["due"], 2);
+  EXPECT_EQ(status["workers_alive"], 1);
+  ASSERT_EQ(status["workers"].size(), 2u);
+  EXPECT_EQ(status["workers"][0]["id"], "w1");
+  EXPECT_EQ(status["reissued_leases"], 3);
+  EXPECT_EQ(status["units"]["done"], 4);
+  EXPECT_EQ(status["units"]["leased"], 1);
+  // The fixture's results span 30 s before kNowMs: the series adds up to all 52.
+  int64_t total = 0;
+  for (const auto& point : status["throughput"]["points"]) total += point[1].get<int64_t>();
+  EXPECT_EQ(total, 52);
+}
+
+TEST_F(HttpServerTest, CellsAndLayersJson) {
+  const auto cells = nlohmann::json::parse(http_request(server_->port(), "/api/cells").body);
+  ASSERT_EQ(cells.size(), 5u);
+  EXPECT_EQ(cells[0]["id"], 1);
+  EXPECT_EQ(cells[0]["protection"], "none");
+  EXPECT_EQ(cells[0]["done"], 20);
+  EXPECT_EQ(cells[0]["sdc"], 8);
+  EXPECT_DOUBLE_EQ(cells[0]["wilson_low"].get<double>(), stats::wilson_interval(8, 20).low);
+  EXPECT_TRUE(cells[0]["accuracy"].is_null());
+  EXPECT_EQ(cells[3]["kind"], "weight");
+  EXPECT_NEAR(cells[3]["accuracy"].get<double>(), 0.4, 1e-12);
+
+  const auto layers = nlohmann::json::parse(http_request(server_->port(), "/api/layers").body);
+  ASSERT_EQ(layers.size(), 4u);
+  for (const auto& layer : layers) {
+    if (layer["protection"] == "ft2" && layer["layer"] == "q_proj") {
+      EXPECT_EQ(layer["n"], 10);
+      EXPECT_EQ(layer["sdc"], 2);
+    }
+  }
+}
+
+TEST_F(HttpServerTest, DashboardFilesAndBadRequests) {
+  const auto index = http_request(server_->port(), "/");
+  EXPECT_EQ(index.status, 200);
+  EXPECT_EQ(index.content_type, "text/html; charset=utf-8");
+  EXPECT_NE(index.body.find("vendor/chart.umd.min.js"), std::string::npos);
+  const auto script = http_request(server_->port(), "/vendor/chart.umd.min.js");
+  EXPECT_EQ(script.status, 200);
+  EXPECT_EQ(script.content_type, "text/javascript; charset=utf-8");
+  EXPECT_NE(script.body.find("Chart.js v4"), std::string::npos);
+  EXPECT_EQ(http_request(server_->port(), "/../CMakeLists.txt").status, 404);
+  EXPECT_EQ(http_request(server_->port(), "/vendor/../../CMakeLists.txt").status, 404);
+  EXPECT_EQ(http_request(server_->port(), "/no-such-file.js").status, 404);
+  EXPECT_EQ(http_request(server_->port(), "/metrics", "POST").status, 405);
+  EXPECT_EQ(http_request(server_->port(), "/metrics", "HEAD").status, 200);
+}
+
+TEST_F(HttpServerTest, StopClosesThePort) {
+  const auto port = server_->port();
+  server_->stop();
+  server_->stop();  // idempotent
+  EXPECT_THROW(http_request(port, "/metrics"), boost::system::system_error);
+}
+
+TEST(HttpServer, MissingDatabaseIs503UntilItAppears) {
+  std::string pattern = (std::filesystem::temp_directory_path() / "beamline-http-XXXXXX").string();
+  ASSERT_NE(mkdtemp(pattern.data()), nullptr);
+  const std::filesystem::path dir = pattern;
+  const std::string db = (dir / "later.db").string();
+  HttpServer server("127.0.0.1:0", db, BEAMLINE_SOURCE_DIR "/dashboards");
+  server.start();
+  const auto missing = http_request(server.port(), "/api/status");
+  EXPECT_EQ(missing.status, 503);
+  EXPECT_NE(missing.body.find("no such database file"), std::string::npos) << missing.body;
+  beamline::testing::build_report_fixture(db);
+  EXPECT_EQ(http_request(server.port(), "/api/status").status, 200);
+  server.stop();
+  std::filesystem::remove_all(dir);
+}
+
+TEST(HttpServer, BadAddressesAreErrors) {
+  for (const char* address : {"8080", "127.0.0.1:", "127.0.0.1:http", "127.0.0.1:70000", "nohost:80"}) {
+    HttpServer server(address, "x.db", ".");
+    EXPECT_THROW(server.start(), Error) << address;
+  }
+  HttpServer first("127.0.0.1:0", "x.db", ".");
+  first.start();
+  HttpServer second("127.0.0.1:" + std::to_string(first.port()), "x.db", ".");
+  EXPECT_THROW(second.start(), Error);
+}
+
+}  // namespace
+}  // namespace beamline::http
