@@ -11,92 +11,83 @@
 namespace beamline::weightfaults {
 namespace {
 
-std::vector<std::string> split_csv(const std::string& csv, const std::string& option) {
-  std::vector<std::string> parts;
-  size_t start = 0;
-  while (start <= csv.size()) {
-    const size_t comma = std::min(csv.find(',', start), csv.size());
-    std::string part = csv.substr(start, comma - start);
-    part.erase(0, part.find_first_not_of(" \t"));
-    part.erase(part.find_last_not_of(" \t") + 1);
-    if (part.empty()) throw Error(fmt::format("{} '{}': empty name in the list", option, csv));
-    parts.push_back(part);
-    start = comma + 1;
+// A CLI option's value read with the selection grammar; errors name the
+// option the user typed.
+WeightSelection parse_option(const std::string& option, const std::string& text) {
+  try {
+    return parse_weight_selection(text);
+  } catch (const Error& e) {
+    throw Error(fmt::format("{}: {}", option, e.what()));
   }
-  return parts;
-}
-
-int64_t parse_block_number(const std::string& text, const std::string& whole) {
-  if (text.empty() || !std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isdigit(c); }) ||
-      text.size() > 9) {
-    throw Error(fmt::format("--layer-group '{}': expected FIRST-LAST (e.g. 0-3) or a group number", whole));
-  }
-  return std::stoll(text);
 }
 
 }  // namespace
 
-std::string WeightSelection::text() const {
-  switch (kind) {
-    case SelectionKind::components: {
-      std::string names;
-      for (const auto component : components) names += (names.empty() ? "" : ",") + modelio::to_string(component);
-      return "component=" + names;
-    }
+campaign::WeightSelection to_campaign_selection(const WeightSelection& selection) {
+  campaign::WeightSelection out;
+  switch (selection.kind) {
+    case SelectionKind::components:
+      out.kind = campaign::WeightSelectionKind::component;
+      for (const auto component : selection.components) out.components.push_back(modelio::to_string(component));
+      break;
     case SelectionKind::layer_group:
-      return fmt::format("blocks={}-{}", first_block, last_block);
-    case SelectionKind::tensors: {
-      std::string names;
-      for (const auto& name : tensors) names += (names.empty() ? "" : ",") + name;
-      return "tensors=" + names;
-    }
+      out.kind = campaign::WeightSelectionKind::layer_group;
+      out.blocks = {selection.first_block, selection.last_block};
+      break;
+    case SelectionKind::tensors:
+      out.kind = campaign::WeightSelectionKind::tensors;
+      out.tensors = selection.tensors;
+      break;
   }
-  return {};
+  return out;
+}
+
+WeightSelection from_campaign_selection(const campaign::WeightSelection& selection) {
+  WeightSelection out;
+  switch (selection.kind) {
+    case campaign::WeightSelectionKind::component:
+      out.kind = SelectionKind::components;
+      for (const auto& name : selection.components) out.components.push_back(modelio::parse_component(name));
+      break;
+    case campaign::WeightSelectionKind::layer_group:
+      out.kind = SelectionKind::layer_group;
+      out.first_block = selection.blocks.first;
+      out.last_block = selection.blocks.last;
+      break;
+    case campaign::WeightSelectionKind::tensors:
+      out.kind = SelectionKind::tensors;
+      out.tensors = selection.tensors;
+      break;
+  }
+  return out;
+}
+
+std::string WeightSelection::text() const { return to_campaign_selection(*this).text(); }
+
+WeightSelection parse_weight_selection(const std::string& text) {
+  return from_campaign_selection(campaign::parse_weight_selection(text));
 }
 
 WeightSelection parse_components_selection(const std::string& csv) {
-  WeightSelection selection;
-  selection.kind = SelectionKind::components;
-  for (const std::string& name : split_csv(csv, "--components")) {
-    modelio::Component component{};
-    try {
-      component = modelio::parse_component(name);
-    } catch (const Error& e) {
-      throw Error(std::string("--components: ") + e.what());
-    }
-    if (std::find(selection.components.begin(), selection.components.end(), component) ==
-        selection.components.end()) {
-      selection.components.push_back(component);
-    }
-  }
-  return selection;
+  return parse_option("--components", "component=" + csv);
 }
 
 WeightSelection parse_layer_group(const std::string& text, int64_t group_size) {
+  if (text.find('-') != std::string::npos) return parse_option("--layer-group", "blocks=" + text);
+  // A group number: group g of group_size blocks.
+  if (text.empty() || text.size() > 9 ||
+      !std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isdigit(c); })) {
+    throw Error(fmt::format("--layer-group '{}': expected FIRST-LAST (e.g. 0-3) or a group number", text));
+  }
+  if (group_size < 1) throw Error(fmt::format("--group-size {}: expected at least 1", group_size));
   WeightSelection selection;
   selection.kind = SelectionKind::layer_group;
-  const size_t dash = text.find('-');
-  if (dash == std::string::npos) {
-    if (group_size < 1) throw Error(fmt::format("--group-size {}: expected at least 1", group_size));
-    const int64_t group = parse_block_number(text, text);
-    selection.first_block = group * group_size;
-    selection.last_block = selection.first_block + group_size - 1;
-  } else {
-    selection.first_block = parse_block_number(text.substr(0, dash), text);
-    selection.last_block = parse_block_number(text.substr(dash + 1), text);
-    if (selection.last_block < selection.first_block) {
-      throw Error(fmt::format("--layer-group '{}': the last block comes before the first", text));
-    }
-  }
+  selection.first_block = std::stoll(text) * group_size;
+  selection.last_block = selection.first_block + group_size - 1;
   return selection;
 }
 
-WeightSelection parse_tensors_selection(const std::string& csv) {
-  WeightSelection selection;
-  selection.kind = SelectionKind::tensors;
-  selection.tensors = split_csv(csv, "--tensors");
-  return selection;
-}
+WeightSelection parse_tensors_selection(const std::string& csv) { return parse_option("--tensors", "tensors=" + csv); }
 
 std::vector<WeightSelection> layer_groups(int64_t num_layers, int64_t group_size) {
   if (group_size < 1) throw Error(fmt::format("--group-size {}: expected at least 1", group_size));

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "common/campaign/campaign_spec.h"
 #include "worker/modelio/components.h"
 #include "worker/runtime/causal_lm.h"
 
@@ -25,10 +26,22 @@ struct WeightSelection {
   std::vector<std::string> tensors;            // tensors, HF names
 
   // "component=attention[,feed_forward]", "blocks=0-3", "tensors=a,b": the
-  // selection's part of the cell key (campaign::weight_site_key's format).
+  // selection's part of the cell key, written by campaign::WeightSelection
+  // (the one grammar; parse_weight_selection reads it back).
   std::string text() const;
 };
 
+// The campaign's selection (common/campaign, no LibTorch) and this one are
+// the same thing in two vocabularies: component names vs modelio's enum.
+campaign::WeightSelection to_campaign_selection(const WeightSelection& selection);
+WeightSelection from_campaign_selection(const campaign::WeightSelection& selection);
+
+// A selection's text as cell keys and work units carry it
+// ("component=attention", "blocks=0-3", "tensors=a,b"). Throws
+// beamline::Error naming the text.
+WeightSelection parse_weight_selection(const std::string& text);
+
+// The CLI's options, read with the same grammar:
 // "attention,feed_forward". Throws beamline::Error naming --components.
 WeightSelection parse_components_selection(const std::string& csv);
 // "4-7" (a block range) or "1" (group 1 of `group_size` blocks: 4-7 for 4).

@@ -1,14 +1,14 @@
 #include "worker/weightfaults/weight_trial.h"
 
-#include <fmt/core.h>
-
+#include "common/campaign/cell_key.h"
 #include "common/rng.h"
 
 namespace beamline::weightfaults {
 
+// The one definition of the key lives in common/campaign: a campaign cell
+// and `beamline trial --fault bit_error_rate ...` draw the same faults.
 std::string WeightCell::key() const {
-  return fmt::format("weight|model={}|dataset={}|fault={}|rate={}|selection={}", model, dataset,
-                     fault::to_string(fault), rate, selection.text());
+  return campaign::weight_site_key(model, dataset, fault, rate, to_campaign_selection(selection));
 }
 
 std::vector<FaultTarget> fault_targets(const runtime::LoadedModel& model, const WeightSelection& selection) {

@@ -30,8 +30,8 @@ struct WeightCell {
   WeightSelection selection;
 
   // "weight|model=M|dataset=D|fault=F|rate=P|selection=X" (P the shortest
-  // text that reads back as the same double), the format of
-  // campaign::weight_site_key.
+  // text that reads back as the same double): campaign::weight_site_key,
+  // the site key of the campaign's weight cell.
   std::string key() const;
 };
 
