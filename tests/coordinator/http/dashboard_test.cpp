@@ -1,0 +1,92 @@
+// The dashboard in a real browser: headless Chromium (Debian's chromium)
+// loads / from an HttpServer over the fixture database, runs the page's
+// scripts (the vendored Chart.js included) and dumps the DOM; the test
+// checks the charts were drawn with the database's values.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <regex>
+#include <string>
+
+#include "coordinator/http/http_server.h"
+#include "tests/coordinator/report/report_fixture.h"
+
+namespace beamline::http {
+namespace {
+
+// Runs a shell command and returns its standard output.
+std::string capture(const std::string& command) {
+  std::string output;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (!pipe) return output;
+  std::array<char, 4096> buffer{};
+  size_t read = 0;
+  while ((read = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) output.append(buffer.data(), read);
+  pclose(pipe);
+  return output;
+}
+
+std::string attribute_of(const std::string& dom, const std::string& element_id, const std::string& attribute) {
+  const std::regex tag("<[^>]*id=\"" + element_id + "\"[^>]*>");
+  std::smatch match;
+  if (!std::regex_search(dom, match, tag)) return "";
+  const std::string element = match.str();
+  const std::regex value(attribute + "=\"([^\"]*)\"");
+  return std::regex_search(element, match, value) ? match[1].str() : "";
+}
+
+TEST(Dashboard, HeadlessChromiumDrawsTheChartsFromTheDatabase) {
+  ASSERT_EQ(std::system("command -v chromium > /dev/null"), 0)
+      << "chromium (Debian package, scripts/packages.txt) is not installed";
+  std::string pattern = (std::filesystem::temp_directory_path() / "beamline-dashboard-XXXXXX").string();
+  ASSERT_NE(mkdtemp(pattern.data()), nullptr);
+  const std::filesystem::path dir = pattern;
+  beamline::testing::build_report_fixture((dir / "results.db").string());
+  HttpServer server("127.0.0.1:0", (dir / "results.db").string(), BEAMLINE_SOURCE_DIR "/dashboards");
+  server.start();
+
+  // --virtual-time-budget lets the page's timers and fetches run (virtual
+  // time waits for the network) before the DOM is dumped; no wall-clock wait.
+  const std::string url = "http://127.0.0.1:" + std::to_string(server.port()) + "/";
+  const std::string dom = capture("chromium --headless --no-sandbox --disable-gpu --disable-dev-shm-usage "
+                                  "--no-first-run --user-data-dir=" + (dir / "profile").string() +
+                                  " --virtual-time-budget=20000 --dump-dom " + url + " 2> " +
+                                  (dir / "chromium.log").string());
+  server.stop();
+  std::filesystem::remove_all(dir);
+  ASSERT_FALSE(dom.empty()) << "chromium printed no DOM";
+
+  // Every refresher ran at least once without an error.
+  const std::regex rendered("<body[^>]*data-rendered=\"([0-9]+)\"");
+  std::smatch match;
+  ASSERT_TRUE(std::regex_search(dom, match, rendered)) << dom.substr(0, 2000);
+  EXPECT_GE(std::stoi(match[1].str()), 3);
+  EXPECT_NE(dom.find("<footer id=\"error\"></footer>"), std::string::npos) << "the page reported an error";
+
+  // Charts: the values they hold and the elements Chart.js laid out.
+  // Cells: none and ft2 on one site key -> 2 rates (+2 interval bars).
+  EXPECT_EQ(attribute_of(dom, "cells-chart", "data-points"), "2");
+  EXPECT_EQ(attribute_of(dom, "cells-chart", "data-drawn"), "4");
+  // Layers: v_proj and q_proj under none and ft2.
+  EXPECT_EQ(attribute_of(dom, "layers-chart", "data-points"), "4");
+  EXPECT_EQ(attribute_of(dom, "layers-chart", "data-drawn"), "8");
+  // Weight accuracy at three rates.
+  EXPECT_EQ(attribute_of(dom, "weight-chart", "data-points"), "3");
+  EXPECT_NE(attribute_of(dom, "throughput-chart", "data-points"), "0");
+  EXPECT_NE(attribute_of(dom, "throughput-chart", "data-drawn"), "0");
+
+  // Numbers from the database in the page.
+  EXPECT_NE(dom.find("<span id=\"campaign\">fixture</span>"), std::string::npos);
+  EXPECT_NE(dom.find("<dd id=\"done\">52</dd>"), std::string::npos);
+  EXPECT_NE(dom.find("<dd id=\"alive\">1 / 2</dd>"), std::string::npos);
+  EXPECT_NE(dom.find("<dd id=\"reissued\">3</dd>"), std::string::npos);
+  // Cell 1: 8 SDC of 20 = 40.0%, Wilson [21.9%, 61.3%].
+  EXPECT_NE(dom.find("40.0%"), std::string::npos);
+  EXPECT_NE(dom.find("[21.9%, 61.3%]"), std::string::npos) << dom;
+}
+
+}  // namespace
+}  // namespace beamline::http
