@@ -13,6 +13,7 @@
 #include "common/stop_signals.h"
 #include "coordinator/daemon/lock_file.h"
 #include "coordinator/daemon/router_socket.h"
+#include "coordinator/http/http_server.h"
 #include "coordinator/store/campaign_setup.h"
 
 namespace beamline::coordinator {
@@ -140,9 +141,6 @@ Progress progress_of(store::Store& store) {
 
 int run_coordinator(const CoordinatorOptions& options) {
   if (options.handle_signals) StopSignals::install();
-  if (!options.http.empty()) {
-    throw Error(fmt::format("--http {}: the HTTP endpoint is not part of this build yet", options.http));
-  }
   LockFile lock(options.db_path);
   SystemClock clock;
   std::optional<campaign::CampaignSource> source;
@@ -162,6 +160,14 @@ int run_coordinator(const CoordinatorOptions& options) {
                scheduler_options.coordinator_id, socket.endpoint(), opened.spec.name, opened.cells.size(),
                progress.done, progress.total,
                opened.cells_added > 0 ? fmt::format(", {} cells added", opened.cells_added) : "", options.db_path);
+  // The HTTP endpoint reads the same database through its own read-only
+  // connection on its own thread; it never waits on this loop.
+  std::unique_ptr<http::HttpServer> http_server;
+  if (!options.http.empty()) {
+    http_server = std::make_unique<http::HttpServer>(options.http, options.db_path, http::default_dashboard_dir());
+    http_server->start();
+    spdlog::info("HTTP endpoint on {} (port {})", options.http, http_server->port());
+  }
   if (options.on_bound) options.on_bound(socket.endpoint());
   Loop loop(options, *opened.store, scheduler, socket, clock);
   return loop.run();
