@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <regex>
 
 #include "common/error.h"
 #include "common/stats/interval.h"
@@ -134,6 +135,26 @@ TEST_F(HttpServerTest, DashboardFilesAndBadRequests) {
   EXPECT_EQ(http_request(server_->port(), "/no-such-file.js").status, 404);
   EXPECT_EQ(http_request(server_->port(), "/metrics", "POST").status, 405);
   EXPECT_EQ(http_request(server_->port(), "/metrics", "HEAD").status, 200);
+}
+
+TEST_F(HttpServerTest, GrafanaDashboardQueriesOnlySeriesTheEndpointServes) {
+  const std::string metrics = http_request(server_->port(), "/metrics").body;
+  std::ifstream in(BEAMLINE_SOURCE_DIR "/dashboards/grafana/beamline.json");
+  ASSERT_TRUE(in) << "dashboards/grafana/beamline.json";
+  const auto dashboard = nlohmann::json::parse(in);
+  const std::regex series("beamline_[a-z_]+");
+  int queries = 0;
+  for (const auto& panel : dashboard.at("panels")) {
+    for (const auto& target : panel.at("targets")) {
+      const std::string expr = target.at("expr");
+      ++queries;
+      for (std::sregex_iterator it(expr.begin(), expr.end(), series), end; it != end; ++it) {
+        EXPECT_NE(metrics.find("# TYPE " + it->str() + " "), std::string::npos)
+            << panel["title"] << ": " << it->str() << " is not served";
+      }
+    }
+  }
+  EXPECT_GE(queries, 10);
 }
 
 TEST_F(HttpServerTest, StopClosesThePort) {
