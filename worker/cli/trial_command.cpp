@@ -34,6 +34,7 @@ struct TrialArgs {
   uint64_t seed = 0;
   int64_t trial = -1;
   int64_t count = 1;
+  int64_t batch = 0;
   std::string protect = "none";
   std::string bounds;
   std::string policy = "clip_to_bound";
@@ -83,6 +84,8 @@ void run_trial(const TrialArgs& args) {
 
   engine::EngineOptions options;
   options.generation.max_new_tokens = max_new_tokens_for(input, args.dataset);
+  if (args.batch == 1 || args.batch < 0) throw Error("--batch: expected 0 (chosen from the device and model) or at least 2");
+  options.max_batch = args.batch;
   const engine::GoldenRun golden = engine::run_golden(*model, input, setup, options.generation);
 
   std::vector<engine::TrialRequest> requests;
@@ -152,6 +155,8 @@ void add_trial_command(CLI::App& app) {
   command->add_option("--seed", args->seed, "Campaign seed (with --trial)")->capture_default_str();
   command->add_option("--trial", args->trial, "Trial index whose site to draw (with --seed)");
   command->add_option("--count", args->count, "Run trials --trial .. --trial + N - 1, one JSON line each")
+      ->capture_default_str();
+  command->add_option("--batch", args->batch, "Rows per forward batch, control included; 0: chosen from the device and model")
       ->capture_default_str();
   command->add_option("--protect", args->protect, "none, ranger, maximals, global_clipper, ft2, ft2_offline")
       ->capture_default_str();

@@ -23,7 +23,32 @@ GoldenRun run_golden(runtime::LoadedModel& model, const judge::DatasetInput& inp
   runtime::HookSet hooks;
   if (golden.protection) golden.protection->attach_to(hooks, golden.protection);
 
-  SingleRun run = generate_single(model, golden.prompt_ids, &hooks, settings.max_new_tokens);
+  // Read after every step of the golden run: cheap on the CPU, where the
+  // counter can be read in place.
+  const auto corrected_so_far = [&golden]() -> int64_t {
+    if (!golden.protection || !golden.protection->corrections().defined()) return 0;
+    const at::Tensor& counts = golden.protection->corrections();
+    if (!counts.device().is_cpu() || !counts.is_contiguous()) return counts.sum().item<int64_t>();
+    const int64_t* c = counts.data_ptr<int64_t>();
+    int64_t total = 0;
+    for (int64_t i = 0; i < counts.numel(); ++i) total += c[i];
+    return total;
+  };
+  runtime::BlockInputObserver keep;
+  if (settings.keep_block_inputs) {
+    keep = [&golden, &corrected_so_far](int64_t block, const at::Tensor& hidden) {
+      if (block != static_cast<int64_t>(golden.block_inputs.size())) return;  // only a full run's blocks, in order
+      golden.block_inputs.push_back(hidden);
+      golden.prefill_corrections_before.push_back(corrected_so_far());
+    };
+  }
+  int64_t counted = 0;
+  const auto per_step = [&golden, &counted, &corrected_so_far](int64_t) {
+    const int64_t total = corrected_so_far();
+    golden.step_corrections.push_back(total - counted);
+    counted = total;
+  };
+  SingleRun run = generate_single(model, golden.prompt_ids, &hooks, settings.max_new_tokens, keep, per_step);
   golden.steps = run.steps;
   golden.seconds = run.seconds;
   golden.first_token_seconds = run.first_token_seconds;

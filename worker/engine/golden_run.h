@@ -3,6 +3,8 @@
 // protection, at batch 1. Trials resume from its KV cache (a fault at step
 // s starts from the first s steps) and its protection state (ft2's
 // first-token bounds).
+#include <ATen/core/Tensor.h>
+
 #include <memory>
 #include <string>
 #include <vector>
@@ -21,6 +23,10 @@ struct ProtectionSetup {
 
 struct GenerationSettings {
   int64_t max_new_tokens = 16;
+  // Keep the hidden state entering every block at the prefill in the
+  // golden run, so prefill faults at block b resume there (costs one
+  // [prompt, hidden] tensor per block per cached golden run).
+  bool keep_block_inputs = true;
 };
 
 struct GoldenRun {
@@ -35,6 +41,15 @@ struct GoldenRun {
   double first_token_seconds = 0;
 
   runtime::KVCache cache;  // batch 1, prompt + steps - 1 columns
+  // Prefill resume points (empty unless settings.keep_block_inputs):
+  // block_inputs[b] is the hidden state [1, prompt, hidden] entering block
+  // b; prefill_corrections_before[b] what the protection corrected in
+  // blocks < b during the prefill.
+  std::vector<at::Tensor> block_inputs;
+  std::vector<int64_t> prefill_corrections_before;
+  // What the protection corrected in each step (steps entries; all 0 for
+  // none): a trial that leaves early takes the rest of its count from here.
+  std::vector<int64_t> step_corrections;
   std::shared_ptr<protection::Protection> protection;  // state after the run; null for none
 };
 

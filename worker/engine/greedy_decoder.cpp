@@ -43,6 +43,7 @@ int64_t decode_greedy(runtime::CausalLM& model, runtime::KVCache& cache, at::Ten
     if (!any_active) return steps_run;
     const at::Tensor input = at::from_blob(feed.data(), {batch, 1}, at::kLong).to(model.device());
     logits = model.forward_step(input, at::Tensor(), cache, step);
+    if (settings.after_step) settings.after_step(step.step);
     ++step.step;
     ++steps_run;
   }
@@ -59,7 +60,9 @@ DecodeSettings decode_settings(const runtime::LoadedModel& model, int64_t max_ne
 }
 
 SingleRun generate_single(runtime::LoadedModel& model, const std::vector<int64_t>& prompt,
-                          const runtime::HookSet* hooks, int64_t max_new_tokens) {
+                          const runtime::HookSet* hooks, int64_t max_new_tokens,
+                          const runtime::BlockInputObserver& on_block_input,
+                          const std::function<void(int64_t step)>& after_step) {
   using Clock = std::chrono::steady_clock;
   runtime::CausalLM& lm = model.model();
   SingleRun run;
@@ -67,10 +70,14 @@ SingleRun generate_single(runtime::LoadedModel& model, const std::vector<int64_t
   const auto start = Clock::now();
   runtime::StepOptions prefill;
   prefill.hooks = hooks;
+  prefill.on_block_input = on_block_input;
   const at::Tensor logits = lm.forward_step(at::tensor(prompt, at::kLong).view({1, -1}), at::Tensor(), run.cache, prefill);
   run.first_token_seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  if (after_step) after_step(0);
   std::vector<RowDecode> rows(1);
-  run.steps = 1 + decode_greedy(lm, run.cache, logits, 1, decode_settings(model, max_new_tokens, hooks), rows);
+  DecodeSettings decode = decode_settings(model, max_new_tokens, hooks);
+  decode.after_step = after_step;
+  run.steps = 1 + decode_greedy(lm, run.cache, logits, 1, decode, rows);
   run.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   run.row = std::move(rows[0]);
   return run;

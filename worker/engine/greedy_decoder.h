@@ -5,6 +5,7 @@
 // continue_greedy does not report.
 #include <ATen/core/Tensor.h>
 
+#include <functional>
 #include <vector>
 
 #include "worker/runtime/causal_lm.h"
@@ -25,6 +26,8 @@ struct DecodeSettings {
   std::vector<int64_t> eos_token_ids;
   int64_t pad_token_id = 0;  // fed to rows that have stopped; never attended
   const runtime::HookSet* hooks = nullptr;
+  // Called after each forward step with its step number (may be empty).
+  std::function<void(int64_t step)> after_step;
 };
 
 // `logits` ([batch, vocab]) came out of step `next_step - 1`; rows[i] holds
@@ -46,8 +49,12 @@ struct SingleRun {
   double seconds = 0;
   double first_token_seconds = 0;
 };
+// `on_block_input` (may be empty) sees the hidden state entering each
+// block during the prefill.
 SingleRun generate_single(runtime::LoadedModel& model, const std::vector<int64_t>& prompt,
-                          const runtime::HookSet* hooks, int64_t max_new_tokens);
+                          const runtime::HookSet* hooks, int64_t max_new_tokens,
+                          const runtime::BlockInputObserver& on_block_input = {},
+                          const std::function<void(int64_t step)>& after_step = {});
 
 // Marks rows with a non-finite logit in `logits` ([batch, vocab]) among
 // those still generating.

@@ -1,13 +1,9 @@
 #include "worker/engine/trial_engine.h"
 
-#include <ATen/ATen.h>
-
 #include <algorithm>
-#include <chrono>
-#include <map>
 
-#include "worker/engine/greedy_decoder.h"
-#include "worker/injection/activation_injector.h"
+#include "worker/engine/batch_size.h"
+#include "worker/engine/trial_pass.h"
 #include "worker/judge/judges.h"
 
 namespace beamline::engine {
@@ -31,17 +27,24 @@ Outcome classify(const std::vector<int64_t>& tokens, bool non_finite, const std:
 
 TrialEngine::TrialEngine(runtime::LoadedModel& model, ProtectionSetup protection, EngineOptions options)
     : model_(model), protection_(std::move(protection)), options_(options) {
-  options_.max_batch = std::max<int64_t>(options_.max_batch, 2);
+  if (options_.max_batch != 0) options_.max_batch = std::max<int64_t>(options_.max_batch, 2);
+}
+
+int64_t TrialEngine::batch_rows(const GoldenRun& golden) const {
+  if (options_.max_batch > 0) return options_.max_batch;
+  return choose_batch_size(batch_size_inputs(model_, static_cast<int64_t>(golden.prompt_ids.size()),
+                                             options_.generation.max_new_tokens));
 }
 
 std::vector<TrialResult> TrialEngine::run(const judge::DatasetInput& input, const GoldenRun& golden,
                                           const std::vector<TrialRequest>& requests) {
   std::vector<TrialResult> results(requests.size());
-  // Group by fault step; a site past the golden generation never fires.
-  std::map<int64_t, std::vector<size_t>> by_step;
+  std::vector<size_t> prefill;
+  StepQueues waiting;
   for (size_t i = 0; i < requests.size(); ++i) {
     const auto& req = requests[i];
     if (req.site.step >= golden.steps) {
+      // A site past the golden generation never fires.
       TrialResult& r = results[i];
       r.trial_index = req.trial_index;
       r.site = req.site;
@@ -50,103 +53,51 @@ std::vector<TrialResult> TrialEngine::run(const judge::DatasetInput& input, cons
       r.outcome = golden.finite ? Outcome::masked_identical : Outcome::due;
       continue;
     }
-    by_step[req.site.step].push_back(i);
-  }
-  const auto per_batch = static_cast<size_t>(options_.max_batch - 1);
-  for (const auto& [step, indices] : by_step) {
-    for (size_t begin = 0; begin < indices.size(); begin += per_batch) {
-      const size_t end = std::min(indices.size(), begin + per_batch);
-      std::vector<TrialRequest> batch;
-      for (size_t k = begin; k < end; ++k) batch.push_back(requests[indices[k]]);
-      std::vector<TrialResult> batch_results = run_batch(input, golden, step, batch);
-      for (size_t k = begin; k < end; ++k) results[indices[k]] = std::move(batch_results[k - begin]);
+    if (req.site.step == 0) {
+      prefill.push_back(i);
+    } else {
+      waiting[req.site.step].push_back(i);
     }
   }
-  return results;
-}
 
-std::vector<TrialResult> TrialEngine::run_batch(const judge::DatasetInput& input, const GoldenRun& golden,
-                                                int64_t step, const std::vector<TrialRequest>& requests) {
-  const auto start = std::chrono::steady_clock::now();
-  runtime::CausalLM& lm = model_.model();
-  const auto rows = static_cast<int64_t>(requests.size()) + 1;  // row 0 is the control
-
-  std::vector<std::optional<sites::ActivationSite>> row_sites(1, std::nullopt);
-  for (const auto& req : requests) row_sites.emplace_back(req.site);
-  auto injector = std::make_shared<injection::ActivationInjector>(
-      row_sites, injection::hook_point_format(lm.numerics()));
-
-  // Prefix: the golden cache and protection state of the first `step` steps.
-  const at::Tensor all_from_golden = at::zeros({rows}, at::kLong);
-  const auto prompt_length = static_cast<int64_t>(golden.prompt_ids.size());
-  runtime::KVCache cache;
-  std::shared_ptr<protection::Protection> guard;
-  at::Tensor input_ids;
-  std::vector<RowDecode> decoded(static_cast<size_t>(rows));
-  if (step == 0) {
-    cache = lm.new_cache(rows, prompt_length + options_.generation.max_new_tokens);
-    guard = new_protection(model_, protection_);
-    input_ids = at::tensor(golden.prompt_ids, at::kLong).view({1, -1}).expand({rows, prompt_length}).contiguous();
-  } else {
-    cache = golden.cache.select_rows(all_from_golden.to(lm.device()));
-    cache.truncate(prompt_length + step - 1);
-    if (golden.protection) {
-      guard = golden.protection->with_rows(all_from_golden);
-      guard->clear_corrections();
+  const int64_t width = batch_rows(golden);
+  const PassContext ctx{model_, protection_, options_, width, input, golden, requests, stats_};
+  const int64_t blocks = model_.config().num_hidden_layers;
+  bool resume = options_.prefill_resume && static_cast<int64_t>(golden.block_inputs.size()) == blocks &&
+                static_cast<int64_t>(golden.prefill_corrections_before.size()) == blocks &&
+                (golden.protection != nullptr) == (protection_.options.kind != protection::ProtectionKind::none);
+  if (resume) {
+    // Batches of prefill faults in the same or nearby blocks resume late.
+    std::stable_sort(prefill.begin(), prefill.end(),
+                     [&](size_t a, size_t b) { return requests[a].site.block < requests[b].site.block; });
+  }
+  const auto per_batch = static_cast<size_t>(width - 1);
+  for (size_t begin = 0; begin < prefill.size(); begin += per_batch) {
+    PassPlan plan;
+    plan.trials.assign(prefill.begin() + static_cast<std::ptrdiff_t>(begin),
+                       prefill.begin() + static_cast<std::ptrdiff_t>(std::min(prefill.size(), begin + per_batch)));
+    if (resume) {
+      int64_t first = blocks;
+      for (size_t i : plan.trials) first = std::min(first, requests[i].site.block);
+      plan.first_block = std::max<int64_t>(first, 0);
     }
-    input_ids = at::full({rows, 1}, golden.tokens[static_cast<size_t>(step - 1)], at::kLong);
-    for (auto& row : decoded) row.tokens.assign(golden.tokens.begin(), golden.tokens.begin() + step);
-  }
-
-  // The injector runs before the protection at a shared point: the fault
-  // happens in the layer, the protection sees its result.
-  runtime::HookSet hooks;
-  for (const auto& point : injector->points()) hooks.attach(point, injector);
-  if (guard) guard->attach_to(hooks, guard);
-
-  const DecodeSettings decode = decode_settings(model_, options_.generation.max_new_tokens, &hooks);
-
-  std::vector<TrialResult> results(requests.size());
-  std::string error;
-  try {
-    runtime::StepOptions first;
-    first.step = step;
-    first.hooks = &hooks;
-    const at::Tensor logits = lm.forward_step(input_ids, at::Tensor(), cache, first);
-    decode_greedy(lm, cache, logits, step + 1, decode, decoded);
-  } catch (const std::exception& e) {
-    // A fault-free control cannot fail for a fault; everything in the batch
-    // is due, with the reason kept.
-    error = e.what();
-  }
-  const double share = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() /
-                       static_cast<double>(requests.size());
-
-  std::vector<int64_t> corrections(static_cast<size_t>(rows), 0);
-  if (guard && guard->corrections().defined() && error.empty()) {
-    const at::Tensor counts = guard->corrections().to(at::kCPU).contiguous();
-    for (int64_t r = 0; r < rows; ++r) corrections[static_cast<size_t>(r)] = counts[r].item<int64_t>();
-  }
-  const RowDecode& control = decoded[0];
-  for (size_t i = 0; i < requests.size(); ++i) {
-    const RowDecode& row = decoded[i + 1];
-    TrialResult& r = results[i];
-    r.trial_index = requests[i].trial_index;
-    r.site = requests[i].site;
-    r.seconds = share;
-    r.injected = injector->injected()[i + 1];
-    r.value_before = injector->value_before()[i + 1];
-    r.value_after = injector->value_after()[i + 1];
-    if (!error.empty()) {
-      r.outcome = Outcome::due;
-      r.error = error;
-      continue;
+    if (run_pass(ctx, plan, waiting, results) == PassStatus::resume_rejected) {
+      ++stats_.resume_rejected;
+      resume = false;
+      plan.first_block = 0;
+      run_pass(ctx, plan, waiting, results);
     }
-    r.tokens = row.tokens;
-    r.text = decode_output(model_, row.tokens);
-    r.corrections = corrections[i + 1];
-    r.first_divergence_step = first_difference(row.tokens, control.tokens);
-    r.outcome = classify(row.tokens, row.non_finite, control.tokens, r.text, input);
+  }
+  while (!waiting.empty()) {
+    auto queue = waiting.begin();
+    PassPlan plan;
+    plan.start_step = queue->first;
+    while (plan.trials.size() < per_batch && !queue->second.empty()) {
+      plan.trials.push_back(queue->second.front());
+      queue->second.pop_front();
+    }
+    if (queue->second.empty()) waiting.erase(queue);
+    run_pass(ctx, plan, waiting, results);
   }
   return results;
 }

@@ -3,48 +3,28 @@
 // judges each against a fault-free control computed under the same
 // numerical conditions.
 //
-// A batch holds trials whose fault is at the same step s, plus one
-// fault-free control row. For s > 0 every row starts from the golden run's
-// KV cache of the first s steps (and, for ft2, its first-token bounds)
-// instead of regenerating them. Outcomes compare a row with the control row
-// of its own batch, not with the batch-1 golden run: fp32 matmuls are not
-// batch-invariant (DESIGN.md "Determinism"), so only a control computed in
-// the same batch shape from the same prefix makes "identical" meaningful.
+// A batch (trial_pass.h) holds trials and one fault-free control row (row
+// 0). It starts from the golden run's state at its first fault step s: for
+// s > 0 the golden KV cache of the first s steps (and, for ft2, its
+// first-token bounds) instead of regenerating them; for a prefill fault at
+// block b, the golden hidden state entering block b. Trials whose fault
+// lies at a later step join a running batch at that step as copies of its
+// control row; a row whose state after its fault equals the control's bit
+// for bit leaves early (masked_identical, the control's future). Outcomes
+// compare a row with the control row of its own batch, not with the
+// batch-1 golden run: fp32 matmuls are not batch-invariant (DESIGN.md
+// "Determinism"), so only a control computed in the same batch from the
+// same prefix makes "identical" meaningful.
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "common/sites/activation_site.h"
 #include "worker/engine/golden_run.h"
 #include "worker/engine/outcome.h"
+#include "worker/engine/trial_types.h"
 #include "worker/judge/dataset.h"
 
 namespace beamline::engine {
-
-struct TrialRequest {
-  uint64_t trial_index = 0;
-  sites::ActivationSite site;
-};
-
-struct TrialResult {
-  uint64_t trial_index = 0;
-  sites::ActivationSite site;
-  Outcome outcome = Outcome::masked_identical;
-  std::vector<int64_t> tokens;
-  std::string text;
-  int64_t corrections = 0;  // values the protection changed in this trial's rows' steps
-  std::optional<int64_t> first_divergence_step;  // first generated token that differs from the control
-  bool injected = false;   // the site was reached (false: it lay past the generation)
-  float value_before = 0;  // the faulted element before and after the flip
-  float value_after = 0;
-  double seconds = 0;      // this trial's share of its batch's time
-  std::string error;       // why it is due when an exception ended it
-};
-
-struct EngineOptions {
-  GenerationSettings generation;
-  int64_t max_batch = 16;  // rows per forward batch, the control row included
-};
 
 class TrialEngine {
  public:
@@ -56,15 +36,17 @@ class TrialEngine {
                                const std::vector<TrialRequest>& requests);
 
   const EngineOptions& options() const { return options_; }
+  // Rows per batch for `golden`'s input: options().max_batch, or the
+  // device/model rule when that is 0.
+  int64_t batch_rows(const GoldenRun& golden) const;
+  // Totals over every run() so far.
+  const EngineStats& stats() const { return stats_; }
 
  private:
-  // One batch: requests all at step `step` (< golden.steps).
-  std::vector<TrialResult> run_batch(const judge::DatasetInput& input, const GoldenRun& golden, int64_t step,
-                                     const std::vector<TrialRequest>& requests);
-
   runtime::LoadedModel& model_;
   ProtectionSetup protection_;
   EngineOptions options_;
+  EngineStats stats_;
 };
 
 // Judges one row against the control row of its batch.

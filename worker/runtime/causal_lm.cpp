@@ -38,8 +38,17 @@ at::Tensor CausalLM::forward_step(const at::Tensor& input_ids, const at::Tensor&
   const at::Tensor mask =
       attention_mask.defined() ? attention_mask.to(device_, at::kLong) : at::ones_like(ids);
 
+  if (options.first_block < 0 || options.first_block > config_.num_hidden_layers ||
+      (options.first_block > 0 &&
+       (!options.first_hidden.defined() || options.first_hidden.dim() != 3 ||
+        options.first_hidden.size(0) != ids.size(0) || options.first_hidden.size(1) != ids.size(1)))) {
+    throw std::invalid_argument("forward_step: first_block needs first_hidden [batch, n, hidden] for the ids");
+  }
   const int64_t start = cache.begin_step(mask);
   ForwardContext ctx{options.step, options.hooks, &numerics_};
+  ctx.first_block = options.first_block;
+  ctx.first_hidden = options.first_block > 0 ? &options.first_hidden : nullptr;
+  ctx.on_block_input = options.on_block_input ? &options.on_block_input : nullptr;
   at::Tensor logits;
   try {
     at::Tensor hidden = forward_hidden(ids, cache, start, ctx);

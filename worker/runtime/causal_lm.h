@@ -38,6 +38,17 @@ struct StepOptions {
   int64_t step = 0;                // reported to hooks; 0 = prefill
   const HookSet* hooks = nullptr;  // null: no hooks
   LogitsMode logits = LogitsMode::last;
+  // Resuming a step part-way (the trial engine's prefill faults): run
+  // blocks first_block.. only, starting from first_hidden ([batch, n,
+  // hidden_size] in the compute dtype: the hidden state entering
+  // first_block, as on_block_input saw it in an earlier run). The cache
+  // must already hold this step's columns for the blocks skipped (they
+  // are not written); 0 runs the whole model from the ids.
+  int64_t first_block = 0;
+  at::Tensor first_hidden;
+  // Called with the hidden state entering each block that runs (the
+  // golden run keeps them for resuming).
+  BlockInputObserver on_block_input;
 };
 
 class CausalLM {

@@ -3,15 +3,26 @@
 // every hook-point output passes through (precision rounding, then hooks).
 #include <ATen/core/Tensor.h>
 
+#include <functional>
+
 #include "worker/runtime/hooks.h"
 #include "worker/runtime/numerics.h"
 
 namespace beamline::runtime {
 
+// Sees the hidden state [batch, n, d] entering each block it runs.
+using BlockInputObserver = std::function<void(int64_t block, const at::Tensor& hidden)>;
+
 struct ForwardContext {
   int64_t step = 0;
   const HookSet* hooks = nullptr;  // null or empty: no hooks
   const Numerics* numerics = nullptr;
+  // Resume: start at block first_block from first_hidden (the hidden state
+  // entering it) instead of embedding the ids; blocks before it are not run
+  // and their cache columns are left as they are.
+  int64_t first_block = 0;
+  const at::Tensor* first_hidden = nullptr;
+  const BlockInputObserver* on_block_input = nullptr;  // null: nobody watches
 };
 
 // Rounds `output` to the run precision (float16 emulation), then runs the

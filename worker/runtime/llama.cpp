@@ -94,8 +94,9 @@ at::Tensor LlamaModel::forward_hidden(const at::Tensor& input_ids, KVCache& cach
   const at::Tensor allowed_window =
       config().sliding_window ? attention_allowed(cache, start, n, config().sliding_window) : allowed_full;
 
-  at::Tensor hidden = at::embedding(embed_, input_ids);
-  for (int64_t i = 0; i < static_cast<int64_t>(blocks_.size()); ++i) {
+  at::Tensor hidden = ctx.first_hidden != nullptr ? ctx.first_hidden->to(device()).contiguous() : at::embedding(embed_, input_ids);
+  for (int64_t i = ctx.first_block; i < static_cast<int64_t>(blocks_.size()); ++i) {
+    if (ctx.on_block_input != nullptr) (*ctx.on_block_input)(i, hidden);
     hidden = block_forward(i, hidden, cache, rotary, windowed(i) ? allowed_window : allowed_full, ctx);
   }
   return numerics().round(rms_norm(hidden, final_norm_, config().rms_norm_eps));

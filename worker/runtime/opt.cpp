@@ -126,10 +126,16 @@ at::Tensor OptModel::forward_hidden(const at::Tensor& input_ids, KVCache& cache,
   }
   const at::Tensor allowed = attention_allowed(cache, start, n, std::nullopt);
 
-  at::Tensor tokens = at::embedding(embed_, input_ids);
-  if (project_in_.defined()) tokens = numerics().round(at::linear(tokens, project_in_));
-  at::Tensor hidden = numerics().round(tokens + at::embedding(positions_, positions));
-  for (int64_t i = 0; i < static_cast<int64_t>(blocks_.size()); ++i) {
+  at::Tensor hidden;
+  if (ctx.first_hidden != nullptr) {
+    hidden = ctx.first_hidden->to(device()).contiguous();
+  } else {
+    at::Tensor tokens = at::embedding(embed_, input_ids);
+    if (project_in_.defined()) tokens = numerics().round(at::linear(tokens, project_in_));
+    hidden = numerics().round(tokens + at::embedding(positions_, positions));
+  }
+  for (int64_t i = ctx.first_block; i < static_cast<int64_t>(blocks_.size()); ++i) {
+    if (ctx.on_block_input != nullptr) (*ctx.on_block_input)(i, hidden);
     hidden = block_forward(i, hidden, cache, allowed, ctx);
   }
   if (has_final_norm_) hidden = norm(hidden, final_norm_w_, final_norm_b_);

@@ -1,0 +1,383 @@
+#include "worker/engine/trial_pass.h"
+
+#include <ATen/ATen.h>
+
+#include <algorithm>
+#include <chrono>
+
+#include "worker/engine/greedy_decoder.h"
+#include "worker/engine/row_state.h"
+#include "worker/engine/trial_engine.h"
+#include "worker/injection/activation_injector.h"
+
+namespace beamline::engine {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct Row {
+  int64_t request = -1;     // index into the requests; -1 for the control
+  int64_t fault_step = -1;  // -1 for the control
+  RowDecode decode;         // tokens so far (the golden prefix included)
+  int64_t next_token = 0;   // what the next step feeds this row
+  // Corrections counted so far outside the protection's live counter,
+  // which is harvested into here whenever the batch is recomposed.
+  int64_t corrections = 0;
+  bool injected = false;
+  float value_before = 0;
+  float value_after = 0;
+};
+
+// A trial row that left the batch before the pass ended.
+struct Parked {
+  Row row;
+  bool exited = false;                // early exit: the rest is the control's
+  int64_t control_corrections = 0;    // the control's count when it left
+};
+
+class Pass {
+ public:
+  Pass(const PassContext& ctx, const PassPlan& plan, StepQueues& waiting, std::vector<TrialResult>& results)
+      : ctx_(ctx), plan_(plan), waiting_(waiting), results_(results), lm_(ctx.model.model()) {}
+
+  PassStatus run();
+
+ private:
+  void start();
+  at::Tensor step_inputs(runtime::StepOptions& options) const;
+  std::shared_ptr<injection::ActivationInjector> injector_for(int64_t step) const;
+  bool resume_reproduces_golden() const;
+  std::vector<bool> early_exits(int64_t step, int64_t first_column, int64_t columns) const;
+  void harvest_corrections();
+  void recompose(const std::vector<bool>& leaving, const std::vector<bool>& exited, int64_t next_step);
+  void finish(double seconds);
+  void fail(const std::string& error, double seconds);
+  int64_t trials_run() const { return static_cast<int64_t>(parked_.size() + rows_.size()) - 1; }
+
+  const PassContext& ctx_;
+  const PassPlan& plan_;
+  StepQueues& waiting_;
+  std::vector<TrialResult>& results_;
+  runtime::CausalLM& lm_;
+
+  std::vector<Row> rows_;  // rows_[0] is the control
+  std::vector<Parked> parked_;
+  runtime::KVCache cache_;
+  std::shared_ptr<protection::Protection> guard_;
+  int64_t step_ = 0;
+};
+
+bool resuming(const PassPlan& plan) { return plan.start_step == 0 && plan.first_block > 0; }
+
+void Pass::start() {
+  const GoldenRun& golden = ctx_.golden;
+  const int64_t s0 = plan_.start_step;
+  const auto prompt_length = static_cast<int64_t>(golden.prompt_ids.size());
+  Row control;
+  if (s0 > 0) {
+    control.decode.tokens.assign(golden.tokens.begin(), golden.tokens.begin() + s0);
+    control.next_token = golden.tokens[static_cast<size_t>(s0 - 1)];
+  }
+  if (resuming(plan_)) control.corrections = golden.prefill_corrections_before[static_cast<size_t>(plan_.first_block)];
+  rows_.push_back(control);
+  for (size_t request : plan_.trials) {
+    Row row = control;
+    row.request = static_cast<int64_t>(request);
+    row.fault_step = ctx_.requests[request].site.step;
+    rows_.push_back(row);
+  }
+  const auto batch = static_cast<int64_t>(rows_.size());
+  if (s0 == 0 && !resuming(plan_)) {
+    cache_ = lm_.new_cache(batch, prompt_length + ctx_.options.generation.max_new_tokens);
+    guard_ = new_protection(ctx_.model, ctx_.protection);
+    return;
+  }
+  // Every row starts as a copy of the golden row. A resumed prefill keeps
+  // the golden entries of the blocks it skips: truncate() forgets columns
+  // (the mask) but leaves their contents, and the step rewrites only the
+  // blocks it runs.
+  const at::Tensor from_golden = at::zeros({batch}, at::kLong);
+  cache_ = golden.cache.select_rows(from_golden.to(lm_.device()));
+  cache_.truncate(s0 == 0 ? 0 : prompt_length + s0 - 1);
+  if (golden.protection) {
+    guard_ = golden.protection->with_rows(from_golden);
+    guard_->clear_corrections();
+  }
+}
+
+at::Tensor Pass::step_inputs(runtime::StepOptions& options) const {
+  const auto batch = static_cast<int64_t>(rows_.size());
+  if (step_ == 0) {
+    const std::vector<int64_t>& prompt = ctx_.golden.prompt_ids;
+    const auto length = static_cast<int64_t>(prompt.size());
+    if (resuming(plan_)) {
+      options.first_block = plan_.first_block;
+      const at::Tensor& hidden = ctx_.golden.block_inputs[static_cast<size_t>(plan_.first_block)];
+      options.first_hidden = hidden.expand({batch, hidden.size(1), hidden.size(2)});
+    }
+    return at::tensor(prompt, at::kLong).view({1, -1}).expand({batch, length}).contiguous();
+  }
+  std::vector<int64_t> feed;
+  feed.reserve(rows_.size());
+  for (const Row& row : rows_) feed.push_back(row.next_token);
+  return at::tensor(feed, at::kLong).view({batch, 1});
+}
+
+std::shared_ptr<injection::ActivationInjector> Pass::injector_for(int64_t step) const {
+  std::vector<std::optional<sites::ActivationSite>> sites(rows_.size());
+  bool any = false;
+  for (size_t r = 1; r < rows_.size(); ++r) {
+    if (rows_[r].fault_step != step) continue;
+    sites[r] = ctx_.requests[static_cast<size_t>(rows_[r].request)].site;
+    any = true;
+  }
+  if (!any) return nullptr;
+  return std::make_shared<injection::ActivationInjector>(std::move(sites),
+                                                         injection::hook_point_format(lm_.numerics()));
+}
+
+// The control row of a resumed prefill must hold what the golden run
+// computed: the KV entries of the blocks it ran, the first token and the
+// protection's state. Otherwise resuming is not equivalent to running the
+// prefill from the embedding in this batch shape.
+bool Pass::resume_reproduces_golden() const {
+  const GoldenRun& golden = ctx_.golden;
+  if (golden.tokens.empty() || rows_[0].decode.tokens.empty() || rows_[0].decode.tokens[0] != golden.tokens[0]) {
+    return false;
+  }
+  const auto prompt_length = static_cast<int64_t>(golden.prompt_ids.size());
+  if (!same_entries(cache_, 0, golden.cache, 0, plan_.first_block, 0, prompt_length)) return false;
+  return !guard_ || guard_->same_row_state(0, *golden.protection, 0);
+}
+
+std::vector<bool> Pass::early_exits(int64_t step, int64_t first_column, int64_t columns) const {
+  std::vector<bool> exits(rows_.size(), false);
+  const Row& control = rows_[0];
+  // A row that leaves takes the control's future, and the golden run's for
+  // steps the pass does not run: both must be finite for that to be the
+  // row's own future.
+  if (!ctx_.options.early_exit || control.decode.non_finite || !ctx_.golden.finite) return exits;
+  std::vector<size_t> candidates;
+  for (size_t r = 1; r < rows_.size(); ++r) {
+    const Row& row = rows_[r];
+    if (row.fault_step == step && !row.decode.non_finite && row.decode.tokens == control.decode.tokens) {
+      candidates.push_back(r);
+    }
+  }
+  if (candidates.empty()) return exits;
+  // Blocks a resumed prefill skipped hold the golden entries in every row.
+  const int64_t first_layer = step == 0 && resuming(plan_) ? plan_.first_block : 0;
+  const at::Tensor differs = rows_differ_from_first(cache_, first_layer, first_column, columns);
+  const bool* d = differs.data_ptr<bool>();
+  for (size_t r : candidates) {
+    if (d[r]) continue;
+    if (guard_ && !guard_->same_row_state(static_cast<int64_t>(r), *guard_, 0)) continue;
+    exits[r] = true;
+  }
+  return exits;
+}
+
+void Pass::harvest_corrections() {
+  if (!guard_ || !guard_->corrections().defined()) return;
+  const at::Tensor counts = guard_->corrections().to(at::kCPU).contiguous();
+  const int64_t* c = counts.data_ptr<int64_t>();
+  for (size_t r = 0; r < rows_.size(); ++r) rows_[r].corrections += c[r];
+  guard_->clear_corrections();
+}
+
+void Pass::recompose(const std::vector<bool>& leaving, const std::vector<bool>& exited, int64_t next_step) {
+  std::vector<size_t> admitted;
+  const Row& control = rows_[0];
+  int64_t live = 0;
+  for (size_t r = 0; r < rows_.size(); ++r) live += leaving[r] ? 0 : 1;
+  // Trials join only while the control still generates: its state is the
+  // fault-free state of the next step.
+  const auto queue = waiting_.find(next_step);
+  if (queue != waiting_.end() && !control.decode.stopped) {
+    while (live < ctx_.width && !queue->second.empty()) {
+      admitted.push_back(queue->second.front());
+      queue->second.pop_front();
+      ++live;
+    }
+    if (queue->second.empty()) waiting_.erase(queue);
+  }
+  const bool changed = !admitted.empty() || std::find(leaving.begin(), leaving.end(), true) != leaving.end();
+  if (!changed) return;
+
+  harvest_corrections();
+  const int64_t control_corrections = rows_[0].corrections;
+  std::vector<Row> kept;
+  std::vector<int64_t> index;
+  for (size_t r = 0; r < rows_.size(); ++r) {
+    if (!leaving[r]) {
+      kept.push_back(std::move(rows_[r]));
+      index.push_back(static_cast<int64_t>(r));
+      continue;
+    }
+    Parked p{std::move(rows_[r]), exited[r], control_corrections};
+    parked_.push_back(std::move(p));
+  }
+  for (size_t request : admitted) {
+    Row row = kept[0];  // the control, as it is now
+    row.request = static_cast<int64_t>(request);
+    row.fault_step = next_step;
+    row.corrections = 0;  // a trial counts from its fault's step
+    kept.push_back(std::move(row));
+    index.push_back(0);
+  }
+  ctx_.stats.admitted += static_cast<int64_t>(admitted.size());
+  rows_ = std::move(kept);
+  if (rows_.size() == 1) return;  // nothing left to run: keep the buffers as they are
+  const at::Tensor rows = at::tensor(index, at::kLong);
+  cache_ = cache_.select_rows(rows.to(lm_.device()));
+  if (guard_) guard_ = guard_->with_rows(rows);
+}
+
+PassStatus Pass::run() {
+  const auto started = Clock::now();
+  const auto seconds = [&] { return std::chrono::duration<double>(Clock::now() - started).count(); };
+  start();
+  step_ = plan_.start_step;
+  const DecodeSettings decode = decode_settings(ctx_.model, ctx_.options.generation.max_new_tokens, nullptr);
+  try {
+    while (rows_.size() > 1) {
+      const auto batch = static_cast<int64_t>(rows_.size());
+      // The injector runs before the protection at a shared point: the
+      // fault happens in the layer, the protection sees its result.
+      const auto injector = injector_for(step_);
+      runtime::HookSet hooks;
+      if (injector) {
+        for (const auto& point : injector->points()) hooks.attach(point, injector);
+      }
+      if (guard_) guard_->attach_to(hooks, guard_);
+      runtime::StepOptions options;
+      options.step = step_;
+      options.hooks = &hooks;
+      const at::Tensor ids = step_inputs(options);
+      const int64_t first_column = cache_.length();
+      const at::Tensor logits = lm_.forward_step(ids, at::Tensor(), cache_, options);
+      const int64_t columns = cache_.length() - first_column;
+      ++ctx_.stats.forward_steps;
+      ctx_.stats.row_steps += batch;
+
+      const at::Tensor finite = at::isfinite(logits).all(-1).to(at::kCPU).contiguous();
+      const at::Tensor picked = logits.argmax(-1).to(at::kCPU, at::kLong).contiguous();
+      const bool* ok = finite.data_ptr<bool>();
+      const int64_t* next = picked.data_ptr<int64_t>();
+      std::vector<bool> leaving(rows_.size(), false);
+      for (size_t r = 0; r < rows_.size(); ++r) {
+        Row& row = rows_[r];
+        row.next_token = decode.pad_token_id;
+        if (row.decode.stopped) continue;
+        if (!ok[r]) row.decode.non_finite = true;
+        row.decode.tokens.push_back(next[r]);
+        row.next_token = next[r];
+        const auto& eos = decode.eos_token_ids;
+        if (std::find(eos.begin(), eos.end(), next[r]) != eos.end() ||
+            static_cast<int64_t>(row.decode.tokens.size()) >= decode.max_new_tokens) {
+          row.decode.stopped = true;
+        }
+        if (r > 0 && row.decode.stopped) leaving[r] = true;
+      }
+      if (injector) {
+        for (size_t r = 1; r < rows_.size(); ++r) {
+          if (rows_[r].fault_step != step_) continue;
+          rows_[r].injected = injector->injected()[r];
+          rows_[r].value_before = injector->value_before()[r];
+          rows_[r].value_after = injector->value_after()[r];
+        }
+      }
+      if (step_ == 0 && resuming(plan_)) {
+        if (!resume_reproduces_golden()) return PassStatus::resume_rejected;
+        ctx_.stats.prefill_resumed += batch - 1;
+      }
+      const std::vector<bool> exited = early_exits(step_, first_column, columns);
+      for (size_t r = 1; r < rows_.size(); ++r) leaving[r] = leaving[r] || exited[r];
+      recompose(leaving, exited, step_ + 1);
+      ++step_;
+    }
+  } catch (const std::exception& e) {
+    // A fault-free control cannot fail for a fault; every trial of the
+    // batch is due, with the reason kept.
+    fail(e.what(), seconds());
+    return PassStatus::done;
+  }
+  harvest_corrections();
+  finish(seconds());
+  return PassStatus::done;
+}
+
+void Pass::finish(double seconds) {
+  const Row& control = rows_[0];
+  const double share = seconds / static_cast<double>(std::max<int64_t>(trials_run(), 1));
+  ++ctx_.stats.passes;
+  // The pass ends when its last trial row leaves. If the control was still
+  // generating then, rows that left early continue as the golden run does
+  // from the control's last step (the control started from the golden
+  // state and computed the same tokens so far; only its last bits may
+  // differ, DESIGN.md "Determinism").
+  const GoldenRun& golden = ctx_.golden;
+  std::vector<int64_t> control_future = control.decode.tokens;
+  int64_t golden_tail_corrections = 0;
+  if (!control.decode.stopped) {
+    for (size_t t = control_future.size(); t < golden.tokens.size(); ++t) control_future.push_back(golden.tokens[t]);
+    for (size_t s = static_cast<size_t>(step_); s < golden.step_corrections.size(); ++s) {
+      golden_tail_corrections += golden.step_corrections[s];
+    }
+  }
+  for (const Parked& p : parked_) {
+    const Row& row = p.row;
+    TrialResult& r = results_[static_cast<size_t>(row.request)];
+    const TrialRequest& request = ctx_.requests[static_cast<size_t>(row.request)];
+    r.trial_index = request.trial_index;
+    r.site = request.site;
+    r.seconds = share;
+    r.injected = row.injected;
+    r.value_before = row.value_before;
+    r.value_after = row.value_after;
+    bool non_finite = row.decode.non_finite;
+    if (p.exited) {
+      // Same state as the control from the fault's step on: the same
+      // tokens, logits and corrections as the control from then on.
+      r.tokens = control_future;
+      non_finite = non_finite || control.decode.non_finite;
+      r.corrections = row.corrections + (control.corrections - p.control_corrections) + golden_tail_corrections;
+      ++ctx_.stats.early_exits;
+    } else {
+      r.tokens = row.decode.tokens;
+      r.corrections = row.corrections;
+    }
+    r.text = decode_output(ctx_.model, r.tokens);
+    r.first_divergence_step = first_difference(r.tokens, control_future);
+    r.outcome = classify(r.tokens, non_finite, control_future, r.text, ctx_.input);
+  }
+}
+
+void Pass::fail(const std::string& error, double seconds) {
+  for (size_t r = 1; r < rows_.size(); ++r) parked_.push_back({rows_[r], false, 0});
+  const double share = seconds / static_cast<double>(std::max<size_t>(parked_.size(), 1));
+  ++ctx_.stats.passes;
+  for (const Parked& p : parked_) {
+    TrialResult& r = results_[static_cast<size_t>(p.row.request)];
+    const TrialRequest& request = ctx_.requests[static_cast<size_t>(p.row.request)];
+    r = TrialResult{};
+    r.trial_index = request.trial_index;
+    r.site = request.site;
+    r.seconds = share;
+    r.injected = p.row.injected;
+    r.value_before = p.row.value_before;
+    r.value_after = p.row.value_after;
+    r.outcome = Outcome::due;
+    r.error = error;
+  }
+}
+
+}  // namespace
+
+PassStatus run_pass(const PassContext& ctx, const PassPlan& plan, StepQueues& waiting,
+                    std::vector<TrialResult>& results) {
+  Pass pass(ctx, plan, waiting, results);
+  return pass.run();
+}
+
+}  // namespace beamline::engine

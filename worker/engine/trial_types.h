@@ -1,0 +1,64 @@
+#pragma once
+// What the trial engine takes and returns (trial_engine.h is the entry
+// point; trial_pass.h runs one batch).
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/sites/activation_site.h"
+#include "worker/engine/golden_run.h"
+#include "worker/engine/outcome.h"
+
+namespace beamline::engine {
+
+struct TrialRequest {
+  uint64_t trial_index = 0;
+  sites::ActivationSite site;
+};
+
+struct TrialResult {
+  uint64_t trial_index = 0;
+  sites::ActivationSite site;
+  Outcome outcome = Outcome::masked_identical;
+  std::vector<int64_t> tokens;
+  std::string text;
+  // Values the protection changed in this trial's row from its fault's
+  // step on (a prefill fault: the whole prefill, blocks before a resumed
+  // block included, as the golden run counted them).
+  int64_t corrections = 0;
+  std::optional<int64_t> first_divergence_step;  // first generated token that differs from the control
+  bool injected = false;   // the site was reached (false: it lay past the generation)
+  float value_before = 0;  // the faulted element before and after the flip
+  float value_after = 0;
+  double seconds = 0;      // this trial's share of its batch's time
+  std::string error;       // why it is due when an exception ended it
+};
+
+struct EngineOptions {
+  GenerationSettings generation;
+  // Rows per forward batch, the control row included; 0: chosen from the
+  // device and model (batch_size.h).
+  int64_t max_batch = 0;
+  // Stop a row as soon as its state after the fault equals the control's
+  // bit for bit (KV entries written since, tokens, protection state): the
+  // rest of its generation is the control's.
+  bool early_exit = true;
+  // A prefill fault at block b starts from the golden run's hidden state
+  // entering block b, when the batch reproduces the golden run there bit
+  // for bit (checked on every batch's control row; otherwise that batch is
+  // rerun from the embedding and resuming stops for the input).
+  bool prefill_resume = true;
+};
+
+// What the engine did, for benchmarks and tests (never judged by time).
+struct EngineStats {
+  int64_t passes = 0;             // batches run
+  int64_t forward_steps = 0;      // forward_step calls
+  int64_t row_steps = 0;          // rows summed over forward steps
+  int64_t early_exits = 0;        // trials stopped early, masked_identical
+  int64_t admitted = 0;           // trials that joined a running batch at their fault step
+  int64_t prefill_resumed = 0;    // prefill trials that started past block 0
+  int64_t resume_rejected = 0;    // batches whose resumed prefill was not bit-identical
+};
+
+}  // namespace beamline::engine
