@@ -19,7 +19,7 @@
 #include "worker/cli/weight_trial_command.h"
 #include "worker/engine/trial_engine.h"
 #include "worker/engine/transient_cell.h"
-#include "worker/injection/activation_injector.h"
+#include "worker/units/trial_setup.h"
 
 namespace beamline::worker {
 namespace {
@@ -44,18 +44,13 @@ struct TrialArgs {
   WeightTrialOptions weight;
 };
 
+// The set-up and the site draws are worker/units' (trial_setup.h), so a
+// trial run here reproduces the row a campaign unit stored.
 engine::ProtectionSetup protection_setup(const TrialArgs& args) {
-  engine::ProtectionSetup setup;
-  setup.options.kind = protection::parse_protection_kind(args.protect);
-  setup.options.policy = protection::parse_correction_policy(args.policy);
-  setup.options.scale = args.scale;
-  if (protection::needs_offline_bounds(setup.options.kind)) {
-    if (args.bounds.empty()) {
-      throw Error("--protect " + args.protect + " needs --bounds FILE (write one with `beamline profile`)");
-    }
-    setup.offline_bounds = std::make_shared<protection::LayerBounds>(protection::LayerBounds::load(args.bounds));
+  if (args.bounds.empty() && protection::needs_offline_bounds(protection::parse_protection_kind(args.protect))) {
+    throw Error("--protect " + args.protect + " needs --bounds FILE (write one with `beamline profile`)");
   }
-  return setup;
+  return units::make_protection_setup(args.protect, args.policy, args.scale, args.bounds);
 }
 
 void run_trial(const TrialArgs& args) {
@@ -106,11 +101,8 @@ void run_trial(const TrialArgs& args) {
         setup.options.kind == protection::ProtectionKind::none
             ? golden
             : engine::run_golden(*model, input, engine::ProtectionSetup{}, options.generation);
-    const auto format = injection::hook_point_format(model->model().numerics());
-    for (int64_t k = 0; k < args.count; ++k) {
-      const auto index = static_cast<uint64_t>(args.trial + k);
-      requests.push_back({index, engine::draw_site(cell, args.seed, index, unprotected, model->config(), format)});
-    }
+    requests = units::draw_trial_requests(cell, args.seed, static_cast<uint64_t>(args.trial),
+                                          static_cast<uint64_t>(args.count), unprotected, *model);
   }
 
   engine::TrialEngine trial_engine(*model, setup, options);
