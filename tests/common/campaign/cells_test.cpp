@@ -110,6 +110,21 @@ TEST(Cells, SyntheticExampleIsOneMillionTrials) {
   EXPECT_EQ(total, 1000000u);
 }
 
+TEST(Cells, WeightFaultExampleIsWeightCellsOverEverySelection) {
+  const auto spec = load_campaign(std::string(BEAMLINE_SOURCE_DIR) + "/examples/weight_faults.toml");
+  const auto cells = expand_cells(spec);
+  ASSERT_EQ(cells.size(), 3u * 4u);  // rates x (2 components + 2 layer groups)
+  for (const auto& cell : cells) {
+    EXPECT_EQ(cell.kind, CellKind::weight);
+    const auto ranges = plan_cell_trials(spec.budget, cell.kind, spec.datasets[cell.dataset].inputs);
+    ASSERT_EQ(ranges.size(), 1u);
+    EXPECT_EQ(ranges[0].input_index, kEveryInput);
+    EXPECT_EQ(ranges[0].size(), 8u);
+  }
+  EXPECT_EQ(cells[0].site_key,
+            "weight|model=tiny-llama|dataset=math|fault=bit_error_rate|rate=1e-06|selection=component=attention");
+}
+
 TEST(CampaignChange, OnlyAddingCellsIsAccepted) {
   const auto old_spec = parse(base_text());
   const auto old_cells = expand_cells(old_spec);
