@@ -39,6 +39,11 @@ void add_make_data_command(CLI::App& app) {
   c->add_option("--seed", args->spec.seed, "Generator seed (a model's training seed)")->capture_default_str();
   c->add_option("--qa-max-facts", args->spec.task_options.max_facts, "Facts per qa context (most)")
       ->capture_default_str();
+  c->add_flag("--qa-closed-book", args->spec.task_options.qa_closed_book,
+              "qa without a context: questions about the memorised facts of the choice world");
+  c->add_option("--math-max-operand", args->spec.task_options.max_operand, "Largest number a math problem starts from or adds")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 99));
   c->add_option("--out", args->out, "Output JSONL file")->required();
   c->callback([args] { run_make_data(*args); });
 }

@@ -18,6 +18,7 @@ struct TrainArgs {
   double math_weight = -1;
   double choice_weight = -1;
   double fact_weight = -1;
+  double lookup_weight = -1;
 };
 
 void run_train(TrainArgs& args) {
@@ -30,6 +31,7 @@ void run_train(TrainArgs& args) {
   if (args.math_weight >= 0) o.data.weights.math = args.math_weight;
   if (args.choice_weight >= 0) o.data.weights.choice = args.choice_weight;
   if (args.fact_weight >= 0) o.data.weights.choice_facts = args.fact_weight;
+  if (args.lookup_weight >= 0) o.data.weights.option_lookup = args.lookup_weight;
   const training::TrainResult result = training::train_model(o, std::cerr);
   std::cout << "loss " << result.first_loss << " -> " << result.final_loss << "\n"
             << "seconds " << result.seconds << "\n";
@@ -65,10 +67,17 @@ void add_train_command(CLI::App& app) {
       ->capture_default_str();
   c->add_option("--qa-max-facts", o.data.task_options.max_facts, "Facts per qa context (most)")
       ->capture_default_str();
+  c->add_flag("--qa-closed-book", o.data.task_options.qa_closed_book,
+              "qa without a context: questions about the memorised facts of the choice world");
+  c->add_option("--math-max-operand", o.data.task_options.max_operand, "Largest number a math problem starts from or adds")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 99));
   c->add_option("--qa-weight", args->qa_weight, "Share of qa examples (default per --task)");
   c->add_option("--math-weight", args->math_weight, "Share of math examples");
   c->add_option("--choice-weight", args->choice_weight, "Share of choice questions");
   c->add_option("--fact-weight", args->fact_weight, "Share of choice fact statements");
+  c->add_option("--lookup-weight", args->lookup_weight,
+                "Share of 'which option is X ?' questions (teach naming an option's letter)");
   c->add_option("--threads", o.threads, "LibTorch threads (0: default)")->capture_default_str();
   c->add_option("--log-every", o.log_every, "Steps between progress lines")->capture_default_str();
   c->add_option("--init-from", o.init_from, "Start from this model directory's weights (same shape)");

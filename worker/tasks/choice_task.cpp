@@ -4,8 +4,7 @@
 // distractors and their order.
 #include <fmt/core.h>
 
-#include <array>
-
+#include "worker/tasks/fact_world.h"
 #include "worker/tasks/generators.h"
 #include "worker/tasks/task_random.h"
 #include "worker/tasks/word_lists.h"
@@ -15,23 +14,12 @@ namespace {
 
 constexpr int kOptionCount = 4;
 
-struct Attribute {
-  const char* phrase;  // "the job of"
-  const std::vector<std::string>& (*values)();
-};
-
-const std::array<Attribute, 4>& attributes() {
-  static const std::array<Attribute, 4> list = {{{"the job of", jobs},
-                                                 {"the home of", places},
-                                                 {"the favorite color of", colors},
-                                                 {"the favorite animal of", animals}}};
-  return list;
-}
-
-// value index of (person, attribute) in the world drawn from world_seed.
-size_t world_value(uint64_t world_seed, size_t person, size_t attribute) {
-  CounterRng rng(world_seed, "tasks/choice/world", person * attributes().size() + attribute);
-  return rng.uniform_below(attributes()[attribute].values().size());
+std::string listed_options(const std::vector<std::string>& options) {
+  std::string listed;
+  for (size_t slot = 0; slot < options.size(); ++slot) {
+    listed += fmt::format(" {} ) {}", static_cast<char>('A' + slot), options[slot]);
+  }
+  return listed;
 }
 
 }  // namespace
@@ -39,8 +27,8 @@ size_t world_value(uint64_t world_seed, size_t person, size_t attribute) {
 TaskExample make_choice_example(uint64_t seed, Split split, uint64_t index, const TaskOptions& options) {
   CounterRng rng = example_rng(seed, "choice", split, index);
   const size_t person = rng.uniform_below(person_names().size());
-  const size_t attribute = rng.uniform_below(attributes().size());
-  const auto& values = attributes()[attribute].values();
+  const size_t attribute = rng.uniform_below(world_attributes().size());
+  const auto& values = world_attributes()[attribute].values();
   const size_t truth = world_value(options.world_seed, person, attribute);
 
   // Three distractors distinct from the truth, then the truth at a random slot.
@@ -53,14 +41,27 @@ TaskExample make_choice_example(uint64_t seed, Split split, uint64_t index, cons
 
   TaskExample example;
   example.task = judge::TaskKind::choice;
-  std::string listed;
-  for (size_t slot = 0; slot < others.size(); ++slot) {
-    example.options.push_back(values[others[slot]]);
-    listed += fmt::format(" {} ) {}", static_cast<char>('A' + slot), values[others[slot]]);
-  }
+  for (const size_t v : others) example.options.push_back(values[v]);
   example.prompt = fmt::format("question : what is {} {} ? options :{} . answer :",
-                               attributes()[attribute].phrase, person_names()[person], listed);
+                               world_attributes()[attribute].phrase, person_names()[person],
+                               listed_options(example.options));
   example.answer = std::string(1, static_cast<char>('A' + truth_slot));
+  example.training.push_back({example.prompt, false});
+  example.training.push_back({" " + example.answer, true});
+  return example;
+}
+
+TaskExample make_option_lookup_example(uint64_t seed, uint64_t index) {
+  CounterRng rng = example_rng(seed, "option-lookup", Split::train, index);
+  const auto& values = world_attributes()[rng.uniform_below(world_attributes().size())].values();
+  const auto picked = distinct_indices(rng, values.size(), kOptionCount);
+  const size_t wanted_slot = rng.uniform_below(kOptionCount);
+  TaskExample example;
+  example.task = judge::TaskKind::choice;
+  for (const size_t v : picked) example.options.push_back(values[v]);
+  example.prompt = fmt::format("question : which option is {} ? options :{} . answer :",
+                               example.options[wanted_slot], listed_options(example.options));
+  example.answer = std::string(1, static_cast<char>('A' + wanted_slot));
   example.training.push_back({example.prompt, false});
   example.training.push_back({" " + example.answer, true});
   return example;
@@ -69,11 +70,11 @@ TaskExample make_choice_example(uint64_t seed, Split split, uint64_t index, cons
 std::vector<TaskExample> choice_fact_statements(const TaskOptions& options) {
   std::vector<TaskExample> statements;
   for (size_t person = 0; person < person_names().size(); ++person) {
-    for (size_t attribute = 0; attribute < attributes().size(); ++attribute) {
-      const auto& value = attributes()[attribute].values()[world_value(options.world_seed, person, attribute)];
+    for (size_t attribute = 0; attribute < world_attributes().size(); ++attribute) {
+      const auto& value = world_attributes()[attribute].values()[world_value(options.world_seed, person, attribute)];
       TaskExample fact;
       fact.task = judge::TaskKind::choice;
-      fact.prompt = fmt::format("fact : {} {} is", attributes()[attribute].phrase, person_names()[person]);
+      fact.prompt = fmt::format("fact : {} {} is", world_attributes()[attribute].phrase, person_names()[person]);
       fact.answer = value;
       fact.training.push_back({fact.prompt, false});
       fact.training.push_back({" " + value + " .", true});

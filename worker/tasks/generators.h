@@ -19,6 +19,12 @@ TaskExample make_choice_example(uint64_t seed, Split split, uint64_t index, cons
 TaskExample make_example(judge::TaskKind task, uint64_t seed, Split split, uint64_t index,
                          const TaskOptions& options);
 
+// A training-only helper for choice: "question : which option is brown ?
+// options : A ) ... answer : C". It teaches the second half of a choice
+// question (find the option equal to a value, name its letter) apart from
+// recalling the value, which the fact statements teach.
+TaskExample make_option_lookup_example(uint64_t seed, uint64_t index);
+
 // The statements that teach the choice world's facts ("fact : the job of
 // abel is baker ."), one per fact, all supervised.
 std::vector<TaskExample> choice_fact_statements(const TaskOptions& options);

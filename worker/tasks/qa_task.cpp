@@ -1,8 +1,11 @@
 // qa: a context of facts about made-up people, then questions whose answer
 // is a span of the context. The evaluation asks only the first question
 // (later ones could be answered by elimination); training asks them all.
+// With options.qa_closed_book there is no context: the question asks a fact
+// of the memorised world (fact_world.h) and the answer is its value.
 #include <fmt/core.h>
 
+#include "worker/tasks/fact_world.h"
 #include "worker/tasks/generators.h"
 #include "worker/tasks/task_random.h"
 #include "worker/tasks/word_lists.h"
@@ -33,10 +36,24 @@ Fact make_fact(CounterRng& rng, const std::string& person) {
   }
 }
 
+TaskExample make_closed_book_example(CounterRng& rng, const TaskOptions& options) {
+  const size_t person = rng.uniform_below(person_names().size());
+  const size_t attribute = rng.uniform_below(world_attributes().size());
+  const WorldAttribute& asked = world_attributes()[attribute];
+  TaskExample example;
+  example.task = judge::TaskKind::qa;
+  example.prompt = fmt::format("question : {} answer :", fmt::format(fmt::runtime(asked.question), person_names()[person]));
+  example.answer = asked.values()[world_value(options.world_seed, person, attribute)];
+  example.training.push_back({example.prompt, false});
+  example.training.push_back({" " + example.answer, true});
+  return example;
+}
+
 }  // namespace
 
 TaskExample make_qa_example(uint64_t seed, Split split, uint64_t index, const TaskOptions& options) {
   CounterRng rng = example_rng(seed, "qa", split, index);
+  if (options.qa_closed_book) return make_closed_book_example(rng, options);
   const int fact_count = uniform_int(rng, options.min_facts, options.max_facts);
   const auto people = distinct_indices(rng, person_names().size(), static_cast<size_t>(fact_count));
 

@@ -34,6 +34,10 @@ struct TaskOptions {
   // qa: facts per context (every fact is about a different person).
   int min_facts = 2;
   int max_facts = 4;
+  // qa closed book: no context; the question asks a fact of the choice
+  // world (fact_world.h), which the model memorised in training, so the
+  // "held-out" questions are held out only in which facts they sample.
+  bool qa_closed_book = false;
   // math: operands are drawn from [0, max_operand]; results stay within
   // [0, kMaxTaskNumber].
   int max_operand = 20;

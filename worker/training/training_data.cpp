@@ -40,8 +40,8 @@ TaskWeights default_task_weights(TrainTask task) {
 TrainingStream::TrainingStream(DataOptions options, tokenizer::Tokenizer tokenizer)
     : options_(std::move(options)), tokenizer_(std::move(tokenizer)) {
   const TaskWeights& w = options_.weights;
-  if (w.qa < 0 || w.math < 0 || w.choice < 0 || w.choice_facts < 0 ||
-      w.qa + w.math + w.choice + w.choice_facts <= 0) {
+  if (w.qa < 0 || w.math < 0 || w.choice < 0 || w.choice_facts < 0 || w.option_lookup < 0 ||
+      w.qa + w.math + w.choice + w.choice_facts + w.option_lookup <= 0) {
     throw Error("task weights must be non-negative with a positive sum");
   }
   if (w.choice_facts > 0) facts_ = tasks::choice_fact_statements(options_.task_options);
@@ -62,7 +62,7 @@ tasks::TaskOptions TrainingStream::qa_options_at(int64_t step) const {
 TokenSequence TrainingStream::example(uint64_t k, int64_t step) const {
   const TaskWeights& w = options_.weights;
   CounterRng rng(options_.seed, "training/task-draw", k);
-  double draw = rng.next_double() * (w.qa + w.math + w.choice + w.choice_facts);
+  double draw = rng.next_double() * (w.qa + w.math + w.choice + w.choice_facts + w.option_lookup);
   const uint64_t seed = options_.seed;
   using tasks::Split;
   const auto labelled = [](TokenSequence sequence, const char* kind) {
@@ -74,6 +74,9 @@ TokenSequence TrainingStream::example(uint64_t k, int64_t step) const {
   }
   if ((draw -= w.math) < 0) {
     return labelled(tokenize(tasks::make_math_example(seed, Split::train, k, options_.task_options)), "math");
+  }
+  if ((draw -= w.option_lookup) < 0) {
+    return labelled(tokenize(tasks::make_option_lookup_example(seed, k)), "lookup");
   }
   if ((draw -= w.choice) < 0 || facts_.empty()) {
     return labelled(tokenize(tasks::make_choice_example(seed, Split::train, k, options_.task_options)), "choice");

@@ -20,12 +20,14 @@ TrainTask parse_train_task(const std::string& text);
 std::string to_string(TrainTask task);
 
 // What share of the examples each kind gets (normalised when drawn).
-// `choice_facts` are the statements that teach the choice world's facts.
+// `choice_facts` are the statements that teach the choice world's facts;
+// `option_lookup` questions teach naming the letter of a given value.
 struct TaskWeights {
   double qa = 0;
   double math = 0;
   double choice = 0;
   double choice_facts = 0;
+  double option_lookup = 0;  // "which option is brown ?" (tasks::make_option_lookup_example)
 };
 // The defaults per --task: mix spends most on qa (retrieval is the slowest
 // skill to appear), choice pairs questions with the fact statements.
@@ -42,7 +44,7 @@ struct DataOptions {
 };
 
 struct TokenSequence {
-  std::string kind;  // qa, math, choice or fact: progress reports loss per kind
+  std::string kind;  // qa, math, choice, fact or lookup: progress reports loss per kind
   std::vector<int64_t> ids;
   // loss_on[i]: the loss counts the prediction of ids[i] (from ids[< i]).
   std::vector<uint8_t> loss_on;
