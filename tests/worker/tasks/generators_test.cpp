@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <set>
 #include <sstream>
 
@@ -82,6 +83,40 @@ TEST(QaTask, AsksEveryFactForDenseSupervision) {
   EXPECT_EQ(supervised, 4);
 }
 
+TEST(QaTask, ClosedBookAsksAMemorisedFactWithoutAContext) {
+  TaskOptions options;
+  options.qa_closed_book = true;
+  std::set<std::string> fact_texts;
+  for (const auto& f : choice_fact_statements(options)) fact_texts.insert(f.prompt + " " + f.answer);
+  const std::vector<std::pair<std::string, std::string>> phrasings = {
+      {"what does ", " work as ?"}, {"where does ", " live ?"},
+      {"what is the favorite color of ", " ?"}, {"what is the favorite animal of ", " ?"}};
+  const std::vector<std::string> phrases = {"the job of ", "the home of ", "the favorite color of ",
+                                            "the favorite animal of "};
+  for (uint64_t i = 0; i < 200; ++i) {
+    const auto example = make_qa_example(3, Split::eval, i, options);
+    EXPECT_EQ(example.prompt.find("context"), std::string::npos) << example.prompt;
+    ASSERT_EQ(example.training.size(), 2u);
+    EXPECT_EQ(example.training[0].text, example.prompt);
+    EXPECT_EQ(example.training[1].text, " " + example.answer);
+    EXPECT_TRUE(example.training[1].supervised);
+    // The question names a person and an attribute; the answer is that fact's value.
+    bool matched = false;
+    for (size_t a = 0; a < phrasings.size(); ++a) {
+      const auto& [before, after] = phrasings[a];
+      const std::string head = "question : " + before;
+      if (example.prompt.rfind(head, 0) != 0) continue;
+      const size_t end = example.prompt.find(after + " answer :");
+      if (end == std::string::npos) continue;
+      const std::string person = example.prompt.substr(head.size(), end - head.size());
+      if (person.find(' ') != std::string::npos) continue;
+      matched = true;
+      EXPECT_TRUE(fact_texts.count("fact : " + phrases[a] + person + " is " + example.answer)) << example.prompt;
+    }
+    EXPECT_TRUE(matched) << example.prompt;
+  }
+}
+
 TEST(MathTask, WorkedAnswerEndsInTheRightNumber) {
   const TaskOptions options;
   for (uint64_t i = 0; i < 500; ++i) {
@@ -119,6 +154,21 @@ TEST(ChoiceTask, TheRightLetterNamesTheMemorisedFact) {
     EXPECT_TRUE(fact_texts.count("fact : " + subject + " is " + truth)) << example.prompt;
     EXPECT_TRUE(judge::is_correct(TaskKind::choice, " " + example.answer, {example.answer}));
   }
+}
+
+TEST(ChoiceTask, OptionLookupNamesTheLetterOfTheAskedValue) {
+  const auto vocabulary = all_task_words();
+  const std::set<std::string> known(vocabulary.begin(), vocabulary.end());
+  for (uint64_t i = 0; i < 200; ++i) {
+    const auto example = make_option_lookup_example(4, i);
+    ASSERT_EQ(example.options.size(), 4u);
+    const std::string asked = example.prompt.substr(27, example.prompt.find(" ?") - 27);
+    ASSERT_EQ(example.prompt.rfind("question : which option is ", 0), 0u) << example.prompt;
+    EXPECT_EQ(example.options[static_cast<size_t>(example.answer[0] - 'A')], asked) << example.prompt;
+    EXPECT_EQ(std::count(example.options.begin(), example.options.end(), asked), 1) << example.prompt;
+    for (const auto& w : words_of(training_text(example))) EXPECT_TRUE(known.count(w)) << w;
+  }
+  EXPECT_EQ(make_option_lookup_example(4, 9).prompt, make_option_lookup_example(4, 9).prompt);
 }
 
 }  // namespace
