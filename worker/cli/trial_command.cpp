@@ -42,6 +42,7 @@ struct TrialArgs {
   std::string targets;
   std::string sampling = "compute";
   WeightTrialOptions weight;
+  CellNames names;
 };
 
 // The set-up and the site draws are worker/units' (trial_setup.h), so a
@@ -61,7 +62,7 @@ void run_trial(const TrialArgs& args) {
     }
     run_weight_trials(args.weight, args.model, args.dataset, args.fault, args.seed,
                       static_cast<uint64_t>(std::max<int64_t>(args.trial, 0)), args.count, protection_setup(args),
-                      args.protect);
+                      args.protect, args.names);
     return;
   }
   if (args.dataset.path.empty()) throw Error("--dataset is required for transient faults");
@@ -92,8 +93,10 @@ void run_trial(const TrialArgs& args) {
     // Sites are drawn on the unprotected golden run, so every protection
     // sees the same site for the same trial.
     engine::TransientCell cell;
-    cell.model = std::filesystem::path(args.model.model_dir).filename().string();
-    cell.dataset = std::filesystem::path(args.dataset.path).filename().string();
+    cell.model = args.names.model.empty() ? std::filesystem::path(args.model.model_dir).filename().string()
+                                          : args.names.model;
+    cell.dataset = args.names.dataset.empty() ? std::filesystem::path(args.dataset.path).filename().string()
+                                              : args.names.dataset;
     cell.fault = fault_model;
     cell.sampling = sites::parse_site_sampling(args.sampling);
     cell.targets = engine::parse_targets(args.targets);
@@ -157,6 +160,10 @@ void add_trial_command(CLI::App& app) {
   command->add_option("--scale", args->scale, "ft2 bound scale")->capture_default_str();
   command->add_option("--targets", args->targets, "layers=NAME,...;blocks=A-B,... (default: every linear layer)");
   command->add_option("--sampling", args->sampling, "compute or layer")->capture_default_str();
+  command->add_option("--model-name", args->names.model,
+                      "Model name in the cell key (a campaign's [[model]] name; default: the directory's name)");
+  command->add_option("--dataset-name", args->names.dataset,
+                      "Dataset name in the cell key (a campaign's [[dataset]] name; default: the file's name)");
   add_weight_trial_options(command, args->weight);
   command->callback([args, input_option] {
     args->input_given = input_option->count() > 0;

@@ -51,7 +51,7 @@ void add_weight_trial_options(CLI::App* command, WeightTrialOptions& options) {
 void run_weight_trials(const WeightTrialOptions& options, const ModelOptions& model_options,
                        const DatasetOptions& dataset_options, const std::string& fault, uint64_t seed,
                        uint64_t first_trial, int64_t count, const engine::ProtectionSetup& protection,
-                       const std::string& protection_name) {
+                       const std::string& protection_name, const CellNames& names) {
   if (options.rate < 0 || options.rate > 1) throw Error("--rate: weight faults need a probability in [0, 1]");
   if (count < 1) throw Error("--count: expected at least 1");
   DatasetOptions eval_options = dataset_options;
@@ -59,8 +59,8 @@ void run_weight_trials(const WeightTrialOptions& options, const ModelOptions& mo
   if (eval_options.path.empty()) throw Error("weight faults need --eval-set FILE");
 
   weightfaults::WeightCell cell;
-  cell.model = std::filesystem::path(model_options.model_dir).filename().string();
-  cell.dataset = std::filesystem::path(eval_options.path).filename().string();
+  cell.model = names.model.empty() ? std::filesystem::path(model_options.model_dir).filename().string() : names.model;
+  cell.dataset = names.dataset.empty() ? std::filesystem::path(eval_options.path).filename().string() : names.dataset;
   cell.fault = fault::parse_fault_model(fault);
   cell.rate = options.rate;
   cell.selection = selection_of(options);

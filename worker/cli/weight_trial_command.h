@@ -15,6 +15,15 @@ class App;
 
 namespace beamline::worker {
 
+// The names a cell key gives the model and the dataset. A campaign uses
+// its [[model]] and [[dataset]] names; by hand they default to the model
+// directory's and the dataset file's name (--model-name, --dataset-name
+// replay a campaign's stored trial).
+struct CellNames {
+  std::string model;    // empty: the model directory's name
+  std::string dataset;  // empty: the dataset (eval set) file's name
+};
+
 struct WeightTrialOptions {
   double rate = -1;          // required for weight faults
   std::string components;    // --components a,b
@@ -35,6 +44,6 @@ void add_weight_trial_options(CLI::App* command, WeightTrialOptions& options);
 void run_weight_trials(const WeightTrialOptions& options, const ModelOptions& model_options,
                        const DatasetOptions& dataset_options, const std::string& fault, uint64_t seed,
                        uint64_t first_trial, int64_t count, const engine::ProtectionSetup& protection,
-                       const std::string& protection_name);
+                       const std::string& protection_name, const CellNames& names = {});
 
 }  // namespace beamline::worker

@@ -65,11 +65,18 @@ TEST(WeightUnit, FillsAccuracyNonFiniteAndFaultCount) {
 TEST(WeightUnit, SameFaultsAndAccuracyAsTheCli) {
   const UnitsWorld& w = world();
   ModelRunner runner(runner_options());
-  const auto trials =
-      run_unit(runner, make_unit(campaign_text(kEval, kWeightFault), 1, {campaign::kEveryInput, 2, 5})).trials();
+  // Campaign names other than the directory's and file's: the CLI is told
+  // them with --model-name and --dataset-name.
+  std::string campaign = campaign_text(kEval, kWeightFault);
+  campaign.replace(campaign.find("name = \"tiny\""), 13, "name = \"tiny-study\"");
+  campaign.replace(campaign.find("name = \"rows.jsonl\""), 19, "name = \"eval\"");
+  const wire::WorkUnit unit = make_unit(campaign, 1, {campaign::kEveryInput, 2, 5});
+  ASSERT_EQ(unit.site_key(), "weight|model=tiny-study|dataset=eval|fault=bit_error_rate|rate=0.02|selection=component=attention");
+  const auto trials = run_unit(runner, unit).trials();
   ASSERT_EQ(trials.size(), 3u);
   std::ostringstream args;
   args << "trial --model " << w.model_dir << " --eval-set " << w.dataset_path
+       << " --model-name tiny-study --dataset-name eval"
        << " --limit 5 --max-new-tokens 6 --fault bit_error_rate --rate 0.02 --components attention --seed 77"
        << " --trial 2 --count 3";
   const auto cli = beamline::testing::run_beamline(args.str());
