@@ -52,7 +52,7 @@ wire::GoldenRun golden_message(const engine::GoldenRun& golden, const GoldenKey&
   message.set_input_index(names.input_index);
   message.set_source_row(key.source_row);
   message.set_prompt_digest(manifest::digest_text(input.prompt));
-  message.set_protection(key.protection);
+  message.set_protection(names.protection);
   message.set_output_text(golden.text);
   for (const int64_t token : golden.tokens) message.add_output_tokens(token);
   message.set_correct(golden.correct);

@@ -23,7 +23,10 @@ struct GoldenKey {
   std::string model;       // ModelCache::key
   std::string dataset;     // the dataset's path, task and generation length
   int64_t source_row = 0;  // the row in the file
-  std::string protection;  // the protection's label, as in cell keys ("none", "ft2:policy=...")
+  // The protection's options and bounds file ("none" for the unprotected
+  // run): two offline protections with one label but different bounds
+  // files are different golden runs.
+  std::string protection;
 
   bool operator<(const GoldenKey& other) const {
     return std::tie(model, dataset, source_row, protection) <
@@ -36,6 +39,7 @@ struct GoldenNames {
   std::string model;    // the campaign's model name
   std::string dataset;  // the campaign's dataset name
   int64_t input_index = 0;
+  std::string protection = "none";  // its label, as in cell keys ("none", "ft2:policy=...")
 };
 
 class GoldenCache {

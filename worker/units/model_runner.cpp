@@ -142,9 +142,11 @@ struct ModelRunner::State {
     goldens.report(unprotected_key, input, names);
     auto golden = unprotected;
     if (u.protection_label != "none") {
-      const GoldenKey key = golden_key(u, row, u.protection_label);
+      const GoldenKey key = golden_key(u, row, u.protection_key);
       golden = goldens.get(key, *u.model, input, u.protection);
-      goldens.report(key, input, names);
+      GoldenNames protected_names = names;
+      protected_names.protection = u.protection_label;
+      goldens.report(key, input, protected_names);
     }
     TransientInput in;
     in.model = u.model;

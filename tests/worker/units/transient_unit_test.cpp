@@ -72,7 +72,10 @@ TEST(TransientUnit, EveryTrialOnceInOrderAndTheSameRowsWhenRerun) {
   ASSERT_GE(first.batches.size(), 3u);  // emitted as chunks complete, not at the end
   for (const auto& batch : first.batches) EXPECT_LE(batch.trials.size(), kTransientChunkTrials);
   // Golden runs ride on the first batch: unprotected (site draws) and ft2.
-  EXPECT_EQ(first.batches[0].golden.size(), 2u);
+  ASSERT_EQ(first.batches[0].golden.size(), 2u);
+  EXPECT_EQ(first.batches[0].golden[0].protection(), "none");
+  EXPECT_EQ(first.batches[0].golden[1].protection(), "ft2:policy=clip_to_bound,scale=2");
+  EXPECT_EQ(first.batches[0].golden[1].input_index(), 1);
   for (size_t b = 1; b < first.batches.size(); ++b) EXPECT_TRUE(first.batches[b].golden.empty());
 
   // A reissued unit on the same worker: same rows, golden runs not resent.
