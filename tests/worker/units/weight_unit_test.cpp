@@ -97,6 +97,29 @@ TEST(WeightUnit, SameFaultsAndAccuracyAsTheCli) {
   EXPECT_EQ(i, trials.size());
 }
 
+TEST(WeightUnit, ProtectionsApplyToTheEvaluation) {
+  // A weight campaign may list protections: rate 0 under ft2 is ft2's own
+  // fault-free evaluation (masked_identical), and every protection of a
+  // rate sees the same faults.
+  ModelRunner runner(runner_options());
+  const std::string campaign =
+      campaign_text(kEval, kWeightFault, "[[protection]]\nkind = \"none\"\n[[protection]]\nkind = \"ft2\"\n");
+  // Cells: (rate 0: none, ft2), (rate 0.02: none, ft2).
+  const auto clean_ft2 = run_unit(runner, make_unit(campaign, 1, {campaign::kEveryInput, 0, 1})).trials();
+  ASSERT_EQ(clean_ft2.size(), 1u);
+  EXPECT_EQ(clean_ft2[0].outcome(), wire::MASKED_IDENTICAL);
+  EXPECT_EQ(clean_ft2[0].fault_count(), 0u);
+  const auto faulty_none = run_unit(runner, make_unit(campaign, 2, {campaign::kEveryInput, 0, 3})).trials();
+  const auto faulty_ft2 = run_unit(runner, make_unit(campaign, 3, {campaign::kEveryInput, 0, 3})).trials();
+  ASSERT_EQ(faulty_none.size(), 3u);
+  ASSERT_EQ(faulty_ft2.size(), 3u);
+  for (size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(faulty_none[i].fault_count(), faulty_ft2[i].fault_count());
+    EXPECT_EQ(faulty_none[i].site(), faulty_ft2[i].site());
+    EXPECT_EQ(faulty_none[i].corrections(), 0u);
+  }
+}
+
 TEST(WeightUnit, StopIsHonouredBetweenTrials) {
   ModelRunner runner(runner_options());
   const wire::WorkUnit unit = make_unit(campaign_text(kEval, kWeightFault), 1, {campaign::kEveryInput, 0, 10});
