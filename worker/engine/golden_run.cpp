@@ -15,6 +15,16 @@ std::shared_ptr<protection::Protection> new_protection(const runtime::LoadedMode
   return protection::make_protection(setup.options, model.config(), setup.offline_bounds.get());
 }
 
+std::shared_ptr<const PrefillState> golden_prefill_state(const GoldenRun& golden) {
+  auto state = std::make_shared<PrefillState>();
+  state->block_inputs = golden.block_inputs;
+  state->corrections_before = golden.prefill_corrections_before;
+  state->cache = golden.cache;
+  state->protection = golden.protection;
+  state->first_token = golden.tokens.empty() ? -1 : golden.tokens[0];
+  return state;
+}
+
 GoldenRun run_golden(runtime::LoadedModel& model, const judge::DatasetInput& input, const ProtectionSetup& setup,
                      const GenerationSettings& settings) {
   GoldenRun golden;

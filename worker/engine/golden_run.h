@@ -5,7 +5,10 @@
 // first-token bounds).
 #include <ATen/core/Tensor.h>
 
+#include <map>
 #include <memory>
+#include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -29,6 +32,28 @@ struct GenerationSettings {
   bool keep_block_inputs = true;
 };
 
+// A fault-free prefill as a batch of some shape computed it (row 0 kept):
+// where a prefill fault at block b resumes in that batch shape. Numerics
+// are not batch-invariant (DESIGN.md "Determinism"), so the batch-1 golden
+// prefill serves only the shapes it is bit-identical to; others get their
+// own, taken from a batch's control row.
+struct PrefillState {
+  std::vector<at::Tensor> block_inputs;      // [1, prompt, hidden] entering each block
+  std::vector<int64_t> corrections_before;   // the protection's count before each block
+  runtime::KVCache cache;                    // row 0 holds the prefill's entries
+  std::shared_ptr<protection::Protection> protection;  // row 0: the state after the prefill; null for none
+  int64_t first_token = -1;
+};
+
+// Per batch width (rows, control included): the state resumed prefills of
+// that width start from, and the widths the golden prefill failed for.
+// Shared by copies of a golden run; the engine fills it as it goes.
+struct PrefillStates {
+  std::mutex mutex;
+  std::map<int64_t, std::shared_ptr<const PrefillState>> by_rows;
+  std::set<int64_t> golden_rejected;
+};
+
 struct GoldenRun {
   std::vector<int64_t> prompt_ids;
   std::vector<int64_t> tokens;  // generated ids (eos included when it stopped there)
@@ -50,8 +75,13 @@ struct GoldenRun {
   // What the protection corrected in each step (steps entries; all 0 for
   // none): a trial that leaves early takes the rest of its count from here.
   std::vector<int64_t> step_corrections;
+  std::shared_ptr<PrefillStates> prefill_states = std::make_shared<PrefillStates>();
   std::shared_ptr<protection::Protection> protection;  // state after the run; null for none
 };
+
+// The golden run's own prefill as a PrefillState (empty block_inputs when
+// they were not kept).
+std::shared_ptr<const PrefillState> golden_prefill_state(const GoldenRun& golden);
 
 // Text of generated ids: eos and other special tokens dropped.
 std::string decode_output(const runtime::LoadedModel& model, const std::vector<int64_t>& tokens);

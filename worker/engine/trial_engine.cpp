@@ -36,6 +36,67 @@ int64_t TrialEngine::batch_rows(const GoldenRun& golden) const {
                                              options_.generation.max_new_tokens));
 }
 
+// A prefill batch resumes from the fault-free prefill of its own shape:
+// the golden run's batch-1 prefill when the control row shows it is
+// bit-identical to this width's, else one recorded from the control row of
+// a batch of this width run from the embedding (the first such batch).
+void TrialEngine::run_prefill_pass(const PassContext& ctx, PassPlan& plan, StepQueues& waiting,
+                                   std::vector<TrialResult>& results) {
+  const GoldenRun& golden = ctx.golden;
+  const int64_t rows = static_cast<int64_t>(plan.trials.size()) + 1;
+  const int64_t blocks = model_.config().num_hidden_layers;
+  int64_t first = blocks;
+  for (size_t i : plan.trials) {
+    if (ctx.requests[i].site.step == 0) first = std::min(first, ctx.requests[i].site.block);
+  }
+  PrefillStates& states = *golden.prefill_states;
+  std::shared_ptr<const PrefillState> source;
+  bool trying_golden = false;
+  {
+    std::lock_guard<std::mutex> lock(states.mutex);
+    const auto known = states.by_rows.find(rows);
+    if (known != states.by_rows.end()) {
+      source = known->second;
+    } else if (rows < golden_rejected_rows_ && states.golden_rejected.count(rows) == 0 &&
+               static_cast<int64_t>(golden.block_inputs.size()) == blocks) {
+      source = golden_prefill_state(golden);
+      trying_golden = true;
+    }
+  }
+  if (source && first > 0) {
+    plan.first_block = first;
+    plan.resume_from = source;
+    if (run_pass(ctx, plan, waiting, results) == PassStatus::done) {
+      if (trying_golden) {
+        std::lock_guard<std::mutex> lock(states.mutex);
+        states.by_rows.emplace(rows, source);
+      }
+      return;
+    }
+    ++stats_.resume_rejected;
+    std::lock_guard<std::mutex> lock(states.mutex);
+    if (trying_golden) {
+      // A shape the batch-1 prefill does not reproduce: wider batches of
+      // this model are not tried either (their matmuls differ more).
+      states.golden_rejected.insert(rows);
+      golden_rejected_rows_ = std::min(golden_rejected_rows_, rows);
+    } else {
+      states.by_rows.erase(rows);
+    }
+    source = nullptr;
+  }
+  plan.first_block = 0;
+  plan.resume_from = nullptr;
+  PrefillState captured;
+  if (!source) plan.capture = &captured;
+  run_pass(ctx, plan, waiting, results);
+  plan.capture = nullptr;
+  if (!source && captured.first_token >= 0 && static_cast<int64_t>(captured.block_inputs.size()) == blocks) {
+    std::lock_guard<std::mutex> lock(states.mutex);
+    states.by_rows.emplace(rows, std::make_shared<const PrefillState>(std::move(captured)));
+  }
+}
+
 std::vector<TrialResult> TrialEngine::run(const judge::DatasetInput& input, const GoldenRun& golden,
                                           const std::vector<TrialRequest>& requests) {
   std::vector<TrialResult> results(requests.size());
@@ -63,9 +124,8 @@ std::vector<TrialResult> TrialEngine::run(const judge::DatasetInput& input, cons
   const int64_t width = batch_rows(golden);
   const PassContext ctx{model_, protection_, options_, width, input, golden, requests, stats_};
   const int64_t blocks = model_.config().num_hidden_layers;
-  bool resume = options_.prefill_resume && static_cast<int64_t>(golden.block_inputs.size()) == blocks &&
-                static_cast<int64_t>(golden.prefill_corrections_before.size()) == blocks &&
-                (golden.protection != nullptr) == (protection_.options.kind != protection::ProtectionKind::none);
+  const bool resume = options_.prefill_resume && golden.prefill_states &&
+                      (golden.protection != nullptr) == (protection_.options.kind != protection::ProtectionKind::none);
   if (resume) {
     // Batches of prefill faults in the same or nearby blocks resume late.
     std::stable_sort(prefill.begin(), prefill.end(),
@@ -76,17 +136,21 @@ std::vector<TrialResult> TrialEngine::run(const judge::DatasetInput& input, cons
     PassPlan plan;
     plan.trials.assign(prefill.begin() + static_cast<std::ptrdiff_t>(begin),
                        prefill.begin() + static_cast<std::ptrdiff_t>(std::min(prefill.size(), begin + per_batch)));
-    if (resume) {
-      int64_t first = blocks;
-      for (size_t i : plan.trials) first = std::min(first, requests[i].site.block);
-      plan.first_block = std::max<int64_t>(first, 0);
+    // A short last batch takes later-step trials (fault-free through the
+    // prefill, faulted at their step as if they had joined there): the
+    // rows are used, and prefill batches keep one shape, whose prefill
+    // state can then be reused.
+    while (plan.trials.size() < per_batch && !waiting.empty()) {
+      auto queue = waiting.begin();
+      plan.trials.push_back(queue->second.front());
+      queue->second.pop_front();
+      if (queue->second.empty()) waiting.erase(queue);
     }
-    if (run_pass(ctx, plan, waiting, results) == PassStatus::resume_rejected) {
-      ++stats_.resume_rejected;
-      resume = false;
-      plan.first_block = 0;
+    if (!resume) {
       run_pass(ctx, plan, waiting, results);
+      continue;
     }
+    run_prefill_pass(ctx, plan, waiting, results);
   }
   while (!waiting.empty()) {
     auto queue = waiting.begin();

@@ -15,6 +15,9 @@
 // batch-1 golden run: fp32 matmuls are not batch-invariant (DESIGN.md
 // "Determinism"), so only a control computed in the same batch from the
 // same prefix makes "identical" meaningful.
+#include <deque>
+#include <limits>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -43,10 +46,16 @@ class TrialEngine {
   const EngineStats& stats() const { return stats_; }
 
  private:
+  void run_prefill_pass(const struct PassContext& ctx, struct PassPlan& plan,
+                        std::map<int64_t, std::deque<size_t>>& waiting, std::vector<TrialResult>& results);
+
   runtime::LoadedModel& model_;
   ProtectionSetup protection_;
   EngineOptions options_;
   EngineStats stats_;
+  // The narrowest batch the golden run's batch-1 prefill failed to
+  // reproduce, over every golden run so far.
+  int64_t golden_rejected_rows_ = std::numeric_limits<int64_t>::max();
 };
 
 // Judges one row against the control row of its batch.

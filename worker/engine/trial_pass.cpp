@@ -23,6 +23,10 @@ struct Row {
   // Corrections counted so far outside the protection's live counter,
   // which is harvested into here whenever the batch is recomposed.
   int64_t corrections = 0;
+  // Whether `corrections` counts for the trial yet: a trial counts from its
+  // fault's step, so a row carried fault-free from an earlier step starts
+  // counting at its own.
+  bool counting = true;
   bool injected = false;
   float value_before = 0;
   float value_after = 0;
@@ -49,6 +53,7 @@ class Pass {
   bool resume_reproduces_golden() const;
   std::vector<bool> early_exits(int64_t step, int64_t first_column, int64_t columns) const;
   void harvest_corrections();
+  void start_counting(int64_t step);
   void recompose(const std::vector<bool>& leaving, const std::vector<bool>& exited, int64_t next_step);
   void finish(double seconds);
   void fail(const std::string& error, double seconds);
@@ -67,7 +72,9 @@ class Pass {
   int64_t step_ = 0;
 };
 
-bool resuming(const PassPlan& plan) { return plan.start_step == 0 && plan.first_block > 0; }
+bool resuming(const PassPlan& plan) {
+  return plan.start_step == 0 && plan.first_block > 0 && plan.resume_from != nullptr;
+}
 
 void Pass::start() {
   const GoldenRun& golden = ctx_.golden;
@@ -78,12 +85,15 @@ void Pass::start() {
     control.decode.tokens.assign(golden.tokens.begin(), golden.tokens.begin() + s0);
     control.next_token = golden.tokens[static_cast<size_t>(s0 - 1)];
   }
-  if (resuming(plan_)) control.corrections = golden.prefill_corrections_before[static_cast<size_t>(plan_.first_block)];
+  if (resuming(plan_)) {
+    control.corrections = plan_.resume_from->corrections_before[static_cast<size_t>(plan_.first_block)];
+  }
   rows_.push_back(control);
   for (size_t request : plan_.trials) {
     Row row = control;
     row.request = static_cast<int64_t>(request);
     row.fault_step = ctx_.requests[request].site.step;
+    row.counting = row.fault_step == s0;
     rows_.push_back(row);
   }
   const auto batch = static_cast<int64_t>(rows_.size());
@@ -92,15 +102,17 @@ void Pass::start() {
     guard_ = new_protection(ctx_.model, ctx_.protection);
     return;
   }
-  // Every row starts as a copy of the golden row. A resumed prefill keeps
-  // the golden entries of the blocks it skips: truncate() forgets columns
-  // (the mask) but leaves their contents, and the step rewrites only the
-  // blocks it runs.
-  const at::Tensor from_golden = at::zeros({batch}, at::kLong);
-  cache_ = golden.cache.select_rows(from_golden.to(lm_.device()));
+  // Every row starts as a copy of the golden row (or of the prefill state
+  // resumed from). A resumed prefill keeps the entries of the blocks it
+  // skips: truncate() forgets columns (the mask) but leaves their contents,
+  // and the step rewrites only the blocks it runs.
+  const at::Tensor from_row0 = at::zeros({batch}, at::kLong);
+  const runtime::KVCache& source_cache = s0 == 0 ? plan_.resume_from->cache : golden.cache;
+  const auto& source_guard = s0 == 0 ? plan_.resume_from->protection : golden.protection;
+  cache_ = source_cache.select_rows(from_row0.to(lm_.device()));
   cache_.truncate(s0 == 0 ? 0 : prompt_length + s0 - 1);
-  if (golden.protection) {
-    guard_ = golden.protection->with_rows(from_golden);
+  if (source_guard) {
+    guard_ = source_guard->with_rows(from_row0);
     guard_->clear_corrections();
   }
 }
@@ -112,8 +124,16 @@ at::Tensor Pass::step_inputs(runtime::StepOptions& options) const {
     const auto length = static_cast<int64_t>(prompt.size());
     if (resuming(plan_)) {
       options.first_block = plan_.first_block;
-      const at::Tensor& hidden = ctx_.golden.block_inputs[static_cast<size_t>(plan_.first_block)];
+      const at::Tensor& hidden = plan_.resume_from->block_inputs[static_cast<size_t>(plan_.first_block)];
       options.first_hidden = hidden.expand({batch, hidden.size(1), hidden.size(2)});
+    } else if (plan_.capture != nullptr) {
+      PrefillState* capture = plan_.capture;
+      const auto& guard = guard_;
+      options.on_block_input = [capture, &guard](int64_t, const at::Tensor& hidden) {
+        capture->block_inputs.push_back(hidden.narrow(0, 0, 1).clone());
+        const bool counted = guard && guard->corrections().defined();
+        capture->corrections_before.push_back(counted ? guard->corrections()[0].item<int64_t>() : 0);
+      };
     }
     return at::tensor(prompt, at::kLong).view({1, -1}).expand({batch, length}).contiguous();
   }
@@ -136,18 +156,26 @@ std::shared_ptr<injection::ActivationInjector> Pass::injector_for(int64_t step) 
                                                          injection::hook_point_format(lm_.numerics()));
 }
 
-// The control row of a resumed prefill must hold what the golden run
-// computed: the KV entries of the blocks it ran, the first token and the
+// The control row of a resumed prefill must hold what the state resumed
+// from holds: the KV entries of the blocks it ran, the first token and the
 // protection's state. Otherwise resuming is not equivalent to running the
 // prefill from the embedding in this batch shape.
 bool Pass::resume_reproduces_golden() const {
-  const GoldenRun& golden = ctx_.golden;
-  if (golden.tokens.empty() || rows_[0].decode.tokens.empty() || rows_[0].decode.tokens[0] != golden.tokens[0]) {
+  const PrefillState& source = *plan_.resume_from;
+  if (rows_[0].decode.tokens.empty() || rows_[0].decode.tokens[0] != source.first_token) return false;
+  const auto prompt_length = static_cast<int64_t>(ctx_.golden.prompt_ids.size());
+  const runtime::KVCache& golden_cache = source.cache;
+  if (!same_entries(cache_, 0, golden_cache, 0, plan_.first_block, 0, prompt_length)) {
+    if (getenv("BEAMLINE_DEBUG")) {
+      for (int64_t layer = plan_.first_block; layer < cache_.num_layers(); ++layer) {
+        const at::Tensor a = cache_.keys(layer)[0].narrow(1, 0, prompt_length);
+        const at::Tensor b = golden_cache.keys(layer)[0].narrow(1, 0, prompt_length);
+        fprintf(stderr, "layer %ld from %ld: max diff %g, differing %ld, rows %ld\n", (long)layer, (long)plan_.first_block, (a - b).abs().max().item<float>(), (long)at::ne(a, b).sum().item<int64_t>(), (long)cache_.batch());
+      }
+    }
     return false;
   }
-  const auto prompt_length = static_cast<int64_t>(golden.prompt_ids.size());
-  if (!same_entries(cache_, 0, golden.cache, 0, plan_.first_block, 0, prompt_length)) return false;
-  return !guard_ || guard_->same_row_state(0, *golden.protection, 0);
+  return !guard_ || (source.protection && guard_->same_row_state(0, *source.protection, 0));
 }
 
 std::vector<bool> Pass::early_exits(int64_t step, int64_t first_column, int64_t columns) const {
@@ -175,6 +203,18 @@ std::vector<bool> Pass::early_exits(int64_t step, int64_t first_column, int64_t 
     exits[r] = true;
   }
   return exits;
+}
+
+void Pass::start_counting(int64_t step) {
+  bool any = false;
+  for (const Row& row : rows_) any = any || (!row.counting && row.fault_step == step);
+  if (!any) return;
+  harvest_corrections();
+  for (Row& row : rows_) {
+    if (row.counting || row.fault_step != step) continue;
+    row.corrections = 0;
+    row.counting = true;
+  }
 }
 
 void Pass::harvest_corrections() {
@@ -241,6 +281,7 @@ PassStatus Pass::run() {
   const DecodeSettings decode = decode_settings(ctx_.model, ctx_.options.generation.max_new_tokens, nullptr);
   try {
     while (rows_.size() > 1) {
+      start_counting(step_);
       const auto batch = static_cast<int64_t>(rows_.size());
       // The injector runs before the protection at a shared point: the
       // fault happens in the layer, the protection sees its result.
@@ -290,6 +331,11 @@ PassStatus Pass::run() {
       if (step_ == 0 && resuming(plan_)) {
         if (!resume_reproduces_golden()) return PassStatus::resume_rejected;
         ctx_.stats.prefill_resumed += batch - 1;
+      }
+      if (step_ == 0 && plan_.capture != nullptr && !resuming(plan_)) {
+        plan_.capture->cache = cache_.select_rows(at::zeros({1}, at::kLong).to(lm_.device()));
+        plan_.capture->protection = guard_ ? guard_->with_rows(at::zeros({1}, at::kLong)) : nullptr;
+        plan_.capture->first_token = rows_[0].decode.tokens.empty() ? -1 : rows_[0].decode.tokens[0];
       }
       const std::vector<bool> exited = early_exits(step_, first_column, columns);
       for (size_t r = 1; r < rows_.size(); ++r) leaving[r] = leaving[r] || exited[r];

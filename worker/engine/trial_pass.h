@@ -44,13 +44,21 @@ struct PassContext {
 
 struct PassPlan {
   int64_t start_step = 0;
-  std::vector<size_t> trials;  // request indices whose fault is at start_step
-  int64_t first_block = 0;     // start_step 0 only: resume the prefill at this block
+  // Request indices whose fault is at start_step or later (those run
+  // fault-free until their step).
+  std::vector<size_t> trials;
+  // start_step 0 only: resume the prefill at first_block (> 0) from
+  // resume_from, which must be the fault-free prefill of this batch shape;
+  // the control row checks it bit for bit.
+  int64_t first_block = 0;
+  std::shared_ptr<const PrefillState> resume_from;
+  // start_step 0, not resuming: record the control row's prefill here.
+  PrefillState* capture = nullptr;
 };
 
 enum class PassStatus {
   done,
-  // The resumed prefill's control row did not reproduce the golden run bit
+  // The resumed prefill's control row did not reproduce resume_from bit
   // for bit; nothing was recorded and `waiting` is untouched.
   resume_rejected,
 };

@@ -1,0 +1,80 @@
+// Golden generation with ft2 against no protection: the cost of the
+// protection's hooks on a fault-free run, on the bundled models and a
+// ~50M-parameter random Llama. The two sides alternate (which goes first
+// swaps every round), so load changes hit both alike.
+//
+//   protection_bench [--quick] [--root REPO]
+//
+// Prints per model the seconds per generation of each side, then
+//   ratio ft2_overhead_<model> X   (time with ft2 / time without)
+//   ratio ft2_overhead X           (all models' generations together)
+#include <torch/torch.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <unistd.h>
+
+#include "bench/bench_models.h"
+#include "worker/engine/golden_run.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace beamline;
+  const bench::BenchArgs args = bench::parse_bench_args(argc, argv, "protection_bench [--quick] [--root REPO]");
+  const std::string scratch =
+      (std::filesystem::temp_directory_path() / ("beamline_protection_bench_" + std::to_string(::getpid()))).string();
+  std::filesystem::create_directories(scratch);
+  bench::BenchModelOptions model_options;
+  model_options.source_dir = args.source_dir;
+  model_options.scratch_dir = scratch;
+  model_options.random_inputs = 1;
+  auto models = bench::load_bench_models(model_options);
+
+  engine::ProtectionSetup none;
+  engine::ProtectionSetup ft2;
+  ft2.options.kind = protection::ProtectionKind::ft2;
+  double all_none = 0, all_ft2 = 0;
+  std::printf("golden generation, ft2 vs none, %d threads\n", torch::get_num_threads());
+  for (auto& m : models) {
+    const bool large = m.parameters > 20'000'000;
+    const int rounds = large ? (args.quick ? 2 : 6) : (args.quick ? 20 : 80);
+    double t_none = 0, t_ft2 = 0;
+    int64_t generations = 0;
+    const auto timed = [&](const judge::DatasetInput& input, const engine::ProtectionSetup& setup) {
+      engine::GenerationSettings settings;
+      settings.max_new_tokens = input.max_new_tokens;
+      const auto start = Clock::now();
+      engine::run_golden(*m.model, input, setup, settings);
+      return std::chrono::duration<double>(Clock::now() - start).count();
+    };
+    for (const auto& input : m.inputs) timed(input, ft2);  // warm-up
+    for (int round = 0; round < rounds; ++round) {
+      for (const auto& input : m.inputs) {
+        if (round % 2 == 0) {
+          t_none += timed(input, none);
+          t_ft2 += timed(input, ft2);
+        } else {
+          t_ft2 += timed(input, ft2);
+          t_none += timed(input, none);
+        }
+        ++generations;
+      }
+    }
+    all_none += t_none;
+    all_ft2 += t_ft2;
+    std::printf("model %s (%.1fM parameters): %.2f ms per generation without, %.2f ms with ft2 (%lld each)\n",
+                m.name.c_str(), static_cast<double>(m.parameters) / 1e6, 1e3 * t_none / static_cast<double>(generations),
+                1e3 * t_ft2 / static_cast<double>(generations), static_cast<long long>(generations));
+    std::printf("ratio ft2_overhead_%s %.3f\n", m.name.c_str(), t_ft2 / t_none);
+    std::fflush(stdout);
+  }
+  std::filesystem::remove_all(scratch);
+  std::printf("ratio ft2_overhead %.3f\n", all_ft2 / all_none);
+  return 0;
+}
