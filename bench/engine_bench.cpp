@@ -76,7 +76,7 @@ int main(int argc, char** argv) {
               torch::get_num_threads(), rounds);
   for (auto& m : models) {
     const bool large = m.parameters > 20'000'000;
-    const int per_input = large ? (args.quick ? 32 : 96) : (args.quick ? 96 : 256);
+    const int per_input = large ? (args.quick ? 16 : 96) : (args.quick ? 64 : 256);
     std::vector<protection::ProtectionKind> kinds = {protection::ProtectionKind::none};
     if (!large) kinds.push_back(protection::ProtectionKind::ft2);
 

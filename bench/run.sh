@@ -9,3 +9,7 @@ quick=()
 [ "${1:-}" = "--quick" ] && quick=(--quick)
 echo "== generate: tokens/s at batch 1 and 32"
 "$build/bench/generate_bench" "${quick[@]}"
+echo "== engine: trials/s of the trial engine vs one generation per trial, outcome agreement"
+"$build/bench/engine_bench" "${quick[@]}"
+echo "== protection: golden generation with ft2 vs none"
+"$build/bench/protection_bench" "${quick[@]}"

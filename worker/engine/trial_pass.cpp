@@ -50,7 +50,7 @@ class Pass {
   void start();
   at::Tensor step_inputs(runtime::StepOptions& options) const;
   std::shared_ptr<injection::ActivationInjector> injector_for(int64_t step) const;
-  bool resume_reproduces_golden() const;
+  bool resume_reproduces_source() const;
   std::vector<bool> early_exits(int64_t step, int64_t first_column, int64_t columns) const;
   void harvest_corrections();
   void start_counting(int64_t step);
@@ -160,21 +160,11 @@ std::shared_ptr<injection::ActivationInjector> Pass::injector_for(int64_t step) 
 // from holds: the KV entries of the blocks it ran, the first token and the
 // protection's state. Otherwise resuming is not equivalent to running the
 // prefill from the embedding in this batch shape.
-bool Pass::resume_reproduces_golden() const {
+bool Pass::resume_reproduces_source() const {
   const PrefillState& source = *plan_.resume_from;
   if (rows_[0].decode.tokens.empty() || rows_[0].decode.tokens[0] != source.first_token) return false;
   const auto prompt_length = static_cast<int64_t>(ctx_.golden.prompt_ids.size());
-  const runtime::KVCache& golden_cache = source.cache;
-  if (!same_entries(cache_, 0, golden_cache, 0, plan_.first_block, 0, prompt_length)) {
-    if (getenv("BEAMLINE_DEBUG")) {
-      for (int64_t layer = plan_.first_block; layer < cache_.num_layers(); ++layer) {
-        const at::Tensor a = cache_.keys(layer)[0].narrow(1, 0, prompt_length);
-        const at::Tensor b = golden_cache.keys(layer)[0].narrow(1, 0, prompt_length);
-        fprintf(stderr, "layer %ld from %ld: max diff %g, differing %ld, rows %ld\n", (long)layer, (long)plan_.first_block, (a - b).abs().max().item<float>(), (long)at::ne(a, b).sum().item<int64_t>(), (long)cache_.batch());
-      }
-    }
-    return false;
-  }
+  if (!same_entries(cache_, 0, source.cache, 0, plan_.first_block, 0, prompt_length)) return false;
   return !guard_ || (source.protection && guard_->same_row_state(0, *source.protection, 0));
 }
 
@@ -329,7 +319,7 @@ PassStatus Pass::run() {
         }
       }
       if (step_ == 0 && resuming(plan_)) {
-        if (!resume_reproduces_golden()) return PassStatus::resume_rejected;
+        if (!resume_reproduces_source()) return PassStatus::resume_rejected;
         ctx_.stats.prefill_resumed += batch - 1;
       }
       if (step_ == 0 && plan_.capture != nullptr && !resuming(plan_)) {
