@@ -8,6 +8,7 @@
 #include "worker/cli/tokenize_command.h"
 #include "worker/cli/train_command.h"
 #include "worker/cli/trial_command.h"
+#include "worker/daemon/worker_command.h"
 
 namespace beamline::worker {
 
@@ -20,6 +21,7 @@ void add_commands(CLI::App& app) {
   add_eval_command(app);
   add_trial_command(app);
   add_profile_command(app);
+  add_worker_command(app);
 }
 
 }  // namespace beamline::worker
