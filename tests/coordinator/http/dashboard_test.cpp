@@ -1,5 +1,5 @@
 // The dashboard in a real browser: headless Chromium (Debian's chromium)
-// loads / from an HttpServer over the fixture database, runs the page's
+// loads / from a running `beamline serve` over the fixture database, runs the page's
 // scripts (the vendored Chart.js included) and dumps the DOM; the test
 // checks the charts were drawn with the database's values.
 #include <gtest/gtest.h>
@@ -11,7 +11,7 @@
 #include <regex>
 #include <string>
 
-#include "coordinator/http/http_server.h"
+#include "tests/coordinator/http/serve_process.h"
 #include "tests/coordinator/report/report_fixture.h"
 
 namespace beamline::http {
@@ -45,8 +45,8 @@ TEST(Dashboard, HeadlessChromiumDrawsTheChartsFromTheDatabase) {
   ASSERT_NE(mkdtemp(pattern.data()), nullptr);
   const std::filesystem::path dir = pattern;
   beamline::testing::build_report_fixture((dir / "results.db").string());
-  HttpServer server("127.0.0.1:0", (dir / "results.db").string(), BEAMLINE_SOURCE_DIR "/dashboards");
-  server.start();
+  beamline::testing::ServeProcess server((dir / "results.db").string());
+  ASSERT_NE(server.port(), 0) << server.first_line();
 
   // --virtual-time-budget lets the page's timers and fetches run (virtual
   // time waits for the network) before the DOM is dumped; no wall-clock wait.
