@@ -1,6 +1,6 @@
 // The beamline dashboard. Polls the coordinator's JSON endpoints and draws
 // with the vendored Chart.js. Every number comes from the database; an
-// interval is drawn as a floating bar [low, high] with the rate as a dot.
+// interval is drawn as a floating bar [low, high] with the rate as a tick.
 // After each successful refresh, <body data-rendered> counts refreshes and
 // each canvas's data-points says how many values its chart holds (the
 // headless-browser test reads them).
@@ -37,19 +37,43 @@ function draw(id, config, points) {
       n + chart.getDatasetMeta(i).data.filter((e, j) => d.data[j] !== null && d.data[j] !== undefined).length, 0));
 }
 
-// Interval bars plus rate dots, grouped by a series name (the protection).
+// Draws each bar's rate (dataset.rates[i]) as a dark tick across its
+// interval bar, so the dot always sits on its own bar.
+const rateTicks = {
+  id: "rateTicks",
+  afterDatasetsDraw(chart) {
+    const ctx = chart.ctx, y = chart.scales.y;
+    chart.data.datasets.forEach((dataset, i) => {
+      if (!dataset.rates) return;
+      chart.getDatasetMeta(i).data.forEach((bar, j) => {
+        const rate = dataset.rates[j];
+        if (rate === null || rate === undefined || dataset.data[j] === null) return;
+        const py = y.getPixelForValue(rate), half = bar.width / 2;
+        ctx.save();
+        ctx.strokeStyle = dataset.borderColor;
+        ctx.lineWidth = 3;
+        ctx.beginPath();
+        ctx.moveTo(bar.x - half, py);
+        ctx.lineTo(bar.x + half, py);
+        ctx.stroke();
+        ctx.restore();
+      });
+    });
+  },
+};
+
+// Interval bars [low, high] with the rate as a tick, one dataset per series
+// (the protection).
 function intervalChart(id, labels, series, yTitle) {
-  const datasets = [];
-  series.forEach((s, i) => {
-    datasets.push({ type: "bar", label: s.name + " interval", data: s.intervals, backgroundColor: colour(i) + "55",
-                    borderColor: colour(i), borderWidth: 1, grouped: true });
-    datasets.push({ type: "line", label: s.name, data: s.rates.map(p => p.y), showLine: false,
-                    backgroundColor: colour(i), borderColor: colour(i), pointRadius: 3 });
-  });
+  const datasets = series.map((s, i) => ({
+    label: s.name, data: s.intervals, rates: s.rates.map(p => p.y), backgroundColor: colour(i) + "55",
+    borderColor: colour(i), borderWidth: 1 }));
   const points = series.reduce((n, s) => n + s.rates.filter(p => p.y !== null).length, 0);
-  draw(id, { type: "bar", data: { labels, datasets },
+  draw(id, { type: "bar", data: { labels, datasets }, plugins: [rateTicks],
              options: { scales: { y: { beginAtZero: true, title: { display: true, text: yTitle } } },
-                        plugins: { legend: { labels: { filter: item => !item.text.endsWith(" interval") } } } } },
+                        plugins: { tooltip: { callbacks: { label: item => item.dataset.label + ": " +
+                            percent(item.dataset.rates[item.dataIndex]) + " [" + percent(item.raw[0]) + ", " +
+                            percent(item.raw[1]) + "]" } } } } },
        points);
 }
 

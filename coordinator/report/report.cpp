@@ -2,6 +2,7 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <utility>
@@ -91,6 +92,14 @@ void write_report(const std::string& db_path, const ReportOptions& options, std:
   add_header(*db, db_path, options, report);
   add_transient_tables(*db, options, report);
   add_weight_tables(*db, options, report);
+  // A full report leaves out what the campaign has no data for (a synthetic
+  // campaign has no layers, a transient one no weights); a part asked for
+  // with --by is shown even when empty, so the answer is visible.
+  if (!options.by) {
+    report.tables.erase(std::remove_if(report.tables.begin(), report.tables.end(),
+                                       [](const Table& table) { return table.rows.empty(); }),
+                        report.tables.end());
+  }
   render_report(report, options.format, out);
 }
 

@@ -67,12 +67,12 @@ TEST(Dashboard, HeadlessChromiumDrawsTheChartsFromTheDatabase) {
   EXPECT_NE(dom.find("<footer id=\"error\"></footer>"), std::string::npos) << "the page reported an error";
 
   // Charts: the values they hold and the elements Chart.js laid out.
-  // Cells: none and ft2 on one site key -> 2 rates (+2 interval bars).
+  // Cells: none and ft2 on one site key -> 2 interval bars with their rates.
   EXPECT_EQ(attribute_of(dom, "cells-chart", "data-points"), "2");
-  EXPECT_EQ(attribute_of(dom, "cells-chart", "data-drawn"), "4");
+  EXPECT_EQ(attribute_of(dom, "cells-chart", "data-drawn"), "2");
   // Layers: v_proj and q_proj under none and ft2.
   EXPECT_EQ(attribute_of(dom, "layers-chart", "data-points"), "4");
-  EXPECT_EQ(attribute_of(dom, "layers-chart", "data-drawn"), "8");
+  EXPECT_EQ(attribute_of(dom, "layers-chart", "data-drawn"), "4");
   // Weight accuracy at three rates.
   EXPECT_EQ(attribute_of(dom, "weight-chart", "data-points"), "3");
   EXPECT_NE(attribute_of(dom, "throughput-chart", "data-points"), "0");
