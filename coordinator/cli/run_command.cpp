@@ -83,7 +83,7 @@ int run_locally(RunOptions& options) {
     throw;
   }
   printer.finish();
-  workers.stop(5000);
+  workers.stop(2000);  // they exit on the Shutdown they were sent; stragglers get SIGTERM
   if (workers_gone) {
     throw Error(fmt::format("{}: every worker exited before the campaign was complete (their errors are above); "
                             "the database {} resumes with the same command",
