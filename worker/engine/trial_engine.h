@@ -53,9 +53,9 @@ class TrialEngine {
   ProtectionSetup protection_;
   EngineOptions options_;
   EngineStats stats_;
-  // The narrowest batch the golden run's batch-1 prefill failed to
-  // reproduce, over every golden run so far.
-  int64_t golden_rejected_rows_ = std::numeric_limits<int64_t>::max();
+  // Whether a golden run's batch-1 prefill failed to reproduce a batch's,
+  // for any golden run so far.
+  bool golden_prefill_rejected_ = false;
 };
 
 // Judges one row against the control row of its batch.
