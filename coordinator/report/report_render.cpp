@@ -93,8 +93,10 @@ void render_markdown_table(const Table& table, std::ostream& out) {
     }
     out << "\n";
   }
-  for (const auto& note : table.notes) out << "- " << note << "\n";
-  if (!table.notes.empty()) out << "\n";
+  // Notes are lines of one text: one paragraph here.
+  std::string paragraph;
+  for (const auto& note : table.notes) paragraph += (paragraph.empty() ? "" : " ") + markdown_field(note);
+  if (!paragraph.empty()) out << paragraph << "\n\n";
 }
 
 void render_csv_table(const Table& table, std::ostream& out) {
