@@ -13,3 +13,5 @@ echo "== engine: trials/s of the trial engine vs one generation per trial, outco
 "$build/bench/engine_bench" "${quick[@]}"
 echo "== protection: golden generation with ft2 vs none"
 "$build/bench/protection_bench" "${quick[@]}"
+echo "== orchestration: coordinator results/s vs raw SQLite inserts (examples/synthetic.toml, 4 workers)"
+"$build/bench/orchestration_bench" "${quick[@]}"
