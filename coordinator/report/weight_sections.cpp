@@ -25,6 +25,7 @@ struct WeightCell {
   uint64_t trials = 0;
   std::optional<double> accuracy, accuracy_sd, mean_faults;
   uint64_t non_finite = 0;
+  std::optional<double> population;  // bits (bit_error_rate) or elements the selection holds
   std::optional<double> baseline;
   std::optional<double> change;
 };
@@ -64,6 +65,19 @@ std::vector<WeightCell> load_cells(store::Database& db) {
     if (!query.column_is_null(11)) cell.mean_faults = query.column_double(11);
     cell.non_finite = column_count(query, 12);
     cells.push_back(std::move(cell));
+  }
+  // The worker writes the selection's size into every trial's site
+  // ("weight:faults=F,elements=E,population=N"); one trial per cell says it.
+  store::Statement site(db, "SELECT site FROM trial WHERE cell_id = ? LIMIT 1");
+  const std::regex population("(^|[:,])population=([0-9]+)");
+  for (auto& cell : cells) {
+    site.bind(1, cell.id);
+    if (site.step()) {
+      const std::string text = site.column_text(0);
+      std::smatch match;
+      if (std::regex_search(text, match, population)) cell.population = std::stod(match[2].str());
+    }
+    site.reset();
   }
   return cells;
 }
@@ -209,9 +223,14 @@ void add_nan_table(const std::vector<WeightCell>& cells, const ReportOptions& op
     // = p x (bits or elements), so elements = mean faults / (p x bits per element).
     const auto dtype = definition_field(c.definition, "dtype");
     const auto layout = dtype ? float_layout(*dtype) : std::nullopt;
+    // Parameters in the selection: from the population the trials record,
+    // else estimated from the faults drawn (E[faults] = p x population).
     std::optional<double> parameters;
-    if (layout && c.mean_faults && c.rate > 0 && *c.mean_faults > 0) {
-      parameters = *c.mean_faults / (c.rate * (c.fault == "bit_error_rate" ? layout->total_bits : 1));
+    const int bits_per_unit = layout && c.fault == "bit_error_rate" ? layout->total_bits : 1;
+    if (layout && c.population) {
+      parameters = *c.population / bits_per_unit;
+    } else if (layout && c.mean_faults && c.rate > 0 && *c.mean_faults > 0) {
+      parameters = *c.mean_faults / (c.rate * bits_per_unit);
     }
     row.push_back(parameters ? Value{std::round(*parameters)} : Value{});
     row.push_back(parameters && c.fault == "bit_error_rate"
@@ -223,7 +242,9 @@ void add_nan_table(const std::vector<WeightCell>& cells, const ReportOptions& op
       "nan_rate: evaluated outputs with non-finite logits / outputs (trials x inputs), with its " +
           interval_name(options) + ".",
       "analytic_nan: 1 - (1 - p (1-p)^(E-1) (1 - 2^-M))^n (000 study, section 6.1) for bit_error_rate, n = parameters",
-      "estimated as mean faults / (p x bits per parameter); E, M: exponent and mantissa bits of the model's dtype."};
+      "(the trials' recorded population, else mean faults / (p x bits per parameter)); E, M: exponent and mantissa",
+      "bits of the model's dtype. The study assumes every weight has exponent 0111...1, so it overstates NaN for",
+      "typical weights (|w| << 1), whose exponents have more zero bits."};
   report.tables.push_back(std::move(table));
 }
 

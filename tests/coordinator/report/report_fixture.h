@@ -15,6 +15,7 @@
 //   cell 3 p=1e-6: accuracy .8 .8 .7 .7, faults 3 3 3 12
 //   cell 4 p=1e-4: accuracy .5 .4 .3 .4, faults 300 each
 //   cell 5 p=1e-2: accuracy .1 .2 .1 .2, faults 30000 each, non_finite 1 0 2 0
+//   (sites "weight:faults=F,elements=F,population=3200000", cell 5 without population)
 // Golden: qa inputs 0, 1 with none 1.0 s and ft2 1.1 s; choice inputs 0..9,
 //   8 correct (baseline accuracy 0.8).
 // Workers: w1 alive (last seen at kNowMs), w2 gone. Units: 4 done, one
@@ -75,11 +76,17 @@ inline void build_report_fixture(const std::string& path) {
   } weight_trials[] = {{3, .8, 3, 0},     {3, .8, 3, 0},     {3, .7, 3, 0},     {3, .7, 12, 0},
                        {4, .5, 300, 0},   {4, .4, 300, 0},   {4, .3, 300, 0},   {4, .4, 300, 0},
                        {5, .1, 30000, 1}, {5, .2, 30000, 0}, {5, .1, 30000, 2}, {5, .2, 30000, 0}};
+  // Cells 3 and 4 record the population as the worker does (3.2e6 bits,
+  // 100,000 float32 parameters); cell 5's trials leave it out.
+  auto site = [](int cell, int faults) {
+    return "weight:faults=" + std::to_string(faults) + ",elements=" + std::to_string(faults) +
+           (cell == 5 ? std::string() : ",population=3200000");
+  };
   int index = 0;
   for (const auto& t : weight_trials) {
     db.exec("INSERT INTO trial (cell_id, trial_index, input_index, outcome, site, accuracy, non_finite, fault_count, "
             "recorded_ms) VALUES (" + std::to_string(t.cell) + ", " + std::to_string(index++ % 4) +
-            ", -1, 'masked_identical', 'faults=" + std::to_string(t.faults) + "', " + std::to_string(t.accuracy) +
+            ", -1, 'masked_identical', '" + site(t.cell, t.faults) + "', " + std::to_string(t.accuracy) +
             ", " + std::to_string(t.non_finite) + ", " + std::to_string(t.faults) + ", " + std::to_string(kNowMs) + ")");
   }
   db.exec(

@@ -168,6 +168,7 @@ TEST_F(ReportTest, WeightAccuracyRelativeChangeAwrclThreshold) {
 }
 
 TEST_F(ReportTest, WeightNanMeasuredAndAnalytic) {
+  // Cell 5 records no population: estimated from the faults drawn.
   const auto r = row(table(json(), "weight_nan"), {{"cell", 5}});
   EXPECT_EQ(r["outputs"], 40);
   EXPECT_EQ(r["non_finite"], 3);
@@ -175,6 +176,10 @@ TEST_F(ReportTest, WeightNanMeasuredAndAnalytic) {
   const double parameters = 30000 / (0.01 * 32);
   EXPECT_DOUBLE_EQ(r["parameters"].get<double>(), parameters);
   EXPECT_DOUBLE_EQ(r["analytic_nan"].get<double>(), study_nan_probability(0.01, parameters, 8, 23));
+  // With the population in the trials' sites: 3.2e6 bits / 32.
+  const auto recorded = row(table(json(), "weight_nan"), {{"cell", 3}});
+  EXPECT_DOUBLE_EQ(recorded["parameters"].get<double>(), 100000);
+  EXPECT_DOUBLE_EQ(recorded["analytic_nan"].get<double>(), study_nan_probability(1e-6, 100000, 8, 23));
 }
 
 TEST_F(ReportTest, ByPicksOnePart) {
