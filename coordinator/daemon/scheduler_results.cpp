@@ -27,6 +27,7 @@ store::GoldenRecord to_record(const wire::GoldenRun& golden) {
   record.correct = golden.correct();
   record.steps = golden.steps();
   record.duration_seconds = golden.duration_seconds();
+  record.first_token_seconds = golden.first_token_seconds();
   return record;
 }
 

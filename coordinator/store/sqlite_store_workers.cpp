@@ -78,7 +78,8 @@ void SqliteStore::record_golden(const std::string& worker_id, const GoldenRecord
   const int64_t input_id = id.column_int64(0);
   Statement insert(db_,
                    "INSERT INTO golden (input_id, protection, output_text, output_tokens, correct, steps,"
-                   " duration_seconds, worker_id, recorded_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                   " duration_seconds, worker_id, recorded_ms, first_token_seconds)"
+                   " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                    " ON CONFLICT (input_id, protection) DO NOTHING");
   insert.bind(1, input_id)
       .bind(2, std::string_view(golden.protection))
@@ -89,6 +90,7 @@ void SqliteStore::record_golden(const std::string& worker_id, const GoldenRecord
       .bind(7, golden.duration_seconds)
       .bind(8, std::string_view(worker_id))
       .bind(9, now)
+      .bind(10, golden.first_token_seconds)
       .run();
 }
 

@@ -83,6 +83,7 @@ struct GoldenRecord {
   bool correct = false;
   int64_t steps = 0;
   double duration_seconds = 0.0;
+  double first_token_seconds = 0.0;
 };
 
 // One Results message: a unit's trials from one worker.

@@ -288,10 +288,12 @@ TEST_F(SchedulerTest, GoldenRunsAreStoredWithTheirResults) {
   golden->add_output_tokens(5);
   golden->add_output_tokens(6);
   golden->set_correct(true);
+  golden->set_first_token_seconds(0.25);
   scheduler_->on_message("p1", message);
   scheduler_->on_message("p1", message);  // the same golden run again: kept once
   step();
-  EXPECT_EQ(count("SELECT count(*) FROM golden WHERE output_tokens = '5 6' AND correct = 1"), 1);
+  EXPECT_EQ(count("SELECT count(*) FROM golden WHERE output_tokens = '5 6' AND correct = 1"
+                  " AND first_token_seconds = 0.25"), 1);
   EXPECT_EQ(count("SELECT source_row FROM input WHERE model = 'fake' AND input_index = 0"), 7);
 }
 
