@@ -274,6 +274,9 @@ void Scheduler::shutdown_all(wire::ShutdownReason reason, const std::string& det
   const int64_t now = clock_.now_ms();
   for (const auto& [peer, session] : sessions_) {
     if (release) store_.release_worker(session.worker_id, now);
+    // The worker row should not look alive after the coordinator is gone.
+    store_.worker_gone(session.worker_id,
+                       reason == wire::CAMPAIGN_COMPLETE ? "campaign complete" : "coordinator stopping", now);
     wire::CoordinatorMessage message;
     message.mutable_shutdown()->set_reason(reason);
     message.mutable_shutdown()->set_detail(detail);

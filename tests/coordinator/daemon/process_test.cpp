@@ -93,6 +93,7 @@ TEST_F(ProcessTest, SigtermDrainsAndTheCampaignResumes) {
   EXPECT_EQ(integrity(db), "ok");
   EXPECT_EQ(query(db, "SELECT count(*) FROM unit WHERE state = 'leased'"), 0);  // released at exit
   EXPECT_EQ(query(db, "SELECT completed_ms IS NULL FROM campaign"), 1);
+  EXPECT_EQ(query(db, "SELECT count(*) FROM worker WHERE state = 'alive'"), 0);
 
   auto [resumed, endpoint2] = coordinator(db, "");
   ASSERT_FALSE(endpoint2.empty());
@@ -116,6 +117,21 @@ TEST_F(ProcessTest, RunStartsWorkersShowsProgressAndPrintsTheReport) {
   const auto again = run_beamline(fmt::format("run {} --workers 1 --db {}", shell_quote(campaign), shell_quote(db)));
   EXPECT_EQ(again.exit_code, 0) << again.err;
   EXPECT_EQ(query(db, "SELECT count(*) FROM trial"), 800);
+}
+
+TEST_F(ProcessTest, CtrlCStopsRunAndItsWorkersAndTheSameCommandResumes) {
+  const auto campaign = write("c.toml", synthetic_campaign("ctrl-c", 8, 10, 5, 20.0));
+  const auto db = path("c.db");
+  Process run({"run", campaign, "--workers", "2", "--db", db}, path("run.log"));
+  ASSERT_TRUE(wait_until([&] { return query(db, "SELECT count(*) FROM trial") >= 20; }));
+  run.signal(SIGINT);
+  EXPECT_EQ(run.wait(kTimeout), 130);
+  EXPECT_EQ(integrity(db), "ok");
+  EXPECT_EQ(query(db, "SELECT count(*) FROM worker WHERE state = 'alive'"), 0);
+  EXPECT_LT(query(db, "SELECT count(*) FROM trial"), 320);
+  const auto again = run_beamline(fmt::format("run {} --workers 2 --db {}", shell_quote(campaign), shell_quote(db)));
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(query(db, "SELECT count(*) FROM trial"), 320);
 }
 
 TEST_F(ProcessTest, SyntheticExampleOfAMillionTrialsCompletesWithFourWorkers) {
