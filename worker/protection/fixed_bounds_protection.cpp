@@ -4,6 +4,7 @@
 #include <fmt/core.h>
 
 #include "common/error.h"
+#include "worker/protection/fused_correction.h"
 #include "worker/protection/range_restriction.h"
 
 namespace beamline::protection {
@@ -19,7 +20,8 @@ FixedBoundsProtection::FixedBoundsProtection(std::vector<runtime::HookPoint> poi
     }
     const size_t slot = slot_of(point);
     if (slot >= bounds_.size()) bounds_.resize(slot + 1);
-    bounds_[slot] = PointBounds{at::scalar_tensor(b->low, at::kFloat), at::scalar_tensor(b->high, at::kFloat)};
+    bounds_[slot] = PointBounds{at::scalar_tensor(b->low, at::kFloat), at::scalar_tensor(b->high, at::kFloat), b->low,
+                                b->high};
   }
 }
 
@@ -27,8 +29,16 @@ void FixedBoundsProtection::on_output(const runtime::HookPoint& point, int64_t s
   const size_t slot = slot_of(point);
   if (slot >= bounds_.size() || !bounds_[slot]) return;
   PointBounds& b = *bounds_[slot];
-  if (b.low.device() != output.device()) b = PointBounds{b.low.to(output.device()), b.high.to(output.device())};
-  restrict_range_add(output, b.low, b.high, policy_, nan_to_zero_, counter(output));
+  at::Tensor& counts = counter(output);
+  if (fused_supported(output) && counts.device().is_cpu() && counts.numel() == output.size(0)) {
+    fused_restrict_range(output, &b.low_value, &b.high_value, /*per_row_bounds=*/false, policy_, nan_to_zero_, counts);
+    return;
+  }
+  if (b.low.device() != output.device()) {
+    b.low = b.low.to(output.device());
+    b.high = b.high.to(output.device());
+  }
+  restrict_range_add(output, b.low, b.high, policy_, nan_to_zero_, counts);
 }
 
 std::shared_ptr<Protection> FixedBoundsProtection::with_rows(const at::Tensor& rows) const {

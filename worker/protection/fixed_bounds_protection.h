@@ -19,6 +19,8 @@ class FixedBoundsProtection : public Protection {
   struct PointBounds {
     at::Tensor low;   // float32 scalar tensors, made once (CPU; moved on first use elsewhere)
     at::Tensor high;
+    float low_value = 0;  // the same, for the fused CPU pass
+    float high_value = 0;
   };
   static size_t slot_of(const runtime::HookPoint& point) {
     return static_cast<size_t>(point.block) * runtime::kLayerKindCount + static_cast<size_t>(point.kind);

@@ -4,8 +4,10 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <cmath>
 
 #include "common/error.h"
+#include "worker/protection/fused_correction.h"
 #include "worker/protection/range_restriction.h"
 
 namespace beamline::protection {
@@ -41,6 +43,22 @@ void Ft2Protection::on_output(const runtime::HookPoint& point, int64_t step, at:
     // (scale - 1) of its magnitude, which is min * scale and max * scale in
     // the usual case (min < 0 < max) and never narrows the range otherwise.
     const double widen = scale_ - 1.0;
+    if (low.device().is_cpu() && low.is_contiguous() && high.is_contiguous() && low.scalar_type() == at::kFloat) {
+      // The same float arithmetic as the tensor expression below (ATen
+      // multiplies a float tensor by the scalar rounded to float), without
+      // its dispatches: this runs at every guarded point of every prefill.
+      const float w = static_cast<float>(widen);
+      float* lo = low.data_ptr<float>();
+      float* hi = high.data_ptr<float>();
+      for (int64_t r = 0; r < low.numel(); ++r) {
+        const float lo_step = w * std::fabs(lo[r]);
+        const float hi_step = w * std::fabs(hi[r]);
+        lo[r] = lo[r] - lo_step;
+        hi[r] = hi[r] + hi_step;
+      }
+      bounds_[slot] = RowBounds{low.view({-1, 1, 1}), high.view({-1, 1, 1})};
+      return;
+    }
     bounds_[slot] = RowBounds{(low - widen * low.abs()).view({-1, 1, 1}), (high + widen * high.abs()).view({-1, 1, 1})};
     return;
   }
@@ -48,6 +66,16 @@ void Ft2Protection::on_output(const runtime::HookPoint& point, int64_t step, at:
   if (!b) {
     throw Error(fmt::format("ft2: step {} at {} before the first token recorded bounds", step,
                             runtime::to_string(point)));
+  }
+  // The hot path (every guarded output of every later step): on the CPU
+  // the bounds are read in place, no tensor op between the hook and the
+  // pass.
+  if (output.device().is_cpu() && output.is_contiguous() && fused_supported(output) && counts.device().is_cpu() &&
+      b->low.device().is_cpu() && b->low.is_contiguous() && b->high.is_contiguous() &&
+      b->low.numel() == output.size(0) && counts.numel() == output.size(0)) {
+    fused_restrict_range(output, b->low.data_ptr<float>(), b->high.data_ptr<float>(), /*per_row_bounds=*/true,
+                         policy_, /*nan_to_zero=*/true, counts);
+    return;
   }
   restrict_range_add(output, b->low, b->high, policy_, /*nan_to_zero=*/true, counts);
 }

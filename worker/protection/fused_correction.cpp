@@ -24,12 +24,23 @@ float rounded_bound(float bound) {
   return static_cast<float>(static_cast<T>(bound));
 }
 
+// Splits rows across threads only when there is enough work: a decode
+// step's output is one position per row, and parallel_for's bookkeeping
+// would cost more than the pass.
+template <typename F>
+void for_rows(int64_t rows, int64_t per_row, const F& body) {
+  if (rows * per_row < kParallelGrain) {
+    body(0, rows);
+    return;
+  }
+  at::parallel_for(0, rows, std::max<int64_t>(1, kParallelGrain / std::max<int64_t>(per_row, 1)), body);
+}
+
 template <typename T>
 void restrict_rows(T* data, int64_t rows, int64_t per_row, const float* low, const float* high, bool per_row_bounds,
                    CorrectionPolicy policy, bool nan_to_zero, int64_t* counts) {
   const bool to_bound = policy == CorrectionPolicy::clip_to_bound;
-  at::parallel_for(0, rows, std::max<int64_t>(1, kParallelGrain / std::max<int64_t>(per_row, 1)),
-                   [&](int64_t begin, int64_t end) {
+  for_rows(rows, per_row, [&](int64_t begin, int64_t end) {
                      for (int64_t r = begin; r < end; ++r) {
                        const float lo = rounded_bound<T>(low[per_row_bounds ? r : 0]);
                        const float hi = rounded_bound<T>(high[per_row_bounds ? r : 0]);
@@ -59,8 +70,7 @@ void restrict_rows(T* data, int64_t rows, int64_t per_row, const float* low, con
 
 template <typename T>
 void zero_nan_min_max_rows(T* data, int64_t rows, int64_t per_row, int64_t* counts, float* row_min, float* row_max) {
-  at::parallel_for(0, rows, std::max<int64_t>(1, kParallelGrain / std::max<int64_t>(per_row, 1)),
-                   [&](int64_t begin, int64_t end) {
+  for_rows(rows, per_row, [&](int64_t begin, int64_t end) {
                      for (int64_t r = begin; r < end; ++r) {
                        T* row = data + r * per_row;
                        int64_t nan = 0;
@@ -107,6 +117,18 @@ void fused_restrict_range(at::Tensor& x, const at::Tensor& low, const at::Tensor
   } else {
     restrict_rows(x.data_ptr<at::BFloat16>(), rows, per_row, lo.data_ptr<float>(), hi.data_ptr<float>(),
                   per_row_bounds, policy, nan_to_zero, c);
+  }
+}
+
+void fused_restrict_range(at::Tensor& x, const float* low, const float* high, bool per_row_bounds,
+                          CorrectionPolicy policy, bool nan_to_zero, at::Tensor& counts) {
+  const int64_t rows = x.size(0);
+  const int64_t per_row = rows == 0 ? 0 : x.numel() / rows;
+  int64_t* c = counts.data_ptr<int64_t>();
+  if (x.scalar_type() == at::kFloat) {
+    restrict_rows(x.data_ptr<float>(), rows, per_row, low, high, per_row_bounds, policy, nan_to_zero, c);
+  } else {
+    restrict_rows(x.data_ptr<at::BFloat16>(), rows, per_row, low, high, per_row_bounds, policy, nan_to_zero, c);
   }
 }
 

@@ -27,6 +27,11 @@ bool fused_supported(const at::Tensor& x);
 void fused_restrict_range(at::Tensor& x, const at::Tensor& low, const at::Tensor& high, CorrectionPolicy policy,
                           bool nan_to_zero, at::Tensor& counts);
 
+// The same with bounds as host floats (one value, or one per row when
+// per_row_bounds), for callers that keep them: no tensor op at all.
+void fused_restrict_range(at::Tensor& x, const float* low, const float* high, bool per_row_bounds,
+                          CorrectionPolicy policy, bool nan_to_zero, at::Tensor& counts);
+
 // ft2's first token: NaN -> 0 (counts[row] += NaN found) and each row's
 // min and max after the correction, written to row_min/row_max ([batch]
 // float32 CPU).

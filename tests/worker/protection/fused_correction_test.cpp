@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <limits>
+#include <utility>
 
 #include "worker/protection/ft2_protection.h"
 #include "worker/protection/fused_correction.h"
@@ -107,8 +108,9 @@ TEST(FusedCorrection, StridedOutputIsCorrectedThroughAContiguousCopy) {
 // from the first token widened by the scale, then clipping with NaN -> 0.
 TEST(FusedCorrection, Ft2StepsMatchTheCompositeDefinition) {
   const runtime::HookPoint point{1, runtime::LayerKind::o_proj};
-  for (auto policy : {CorrectionPolicy::clip_to_bound, CorrectionPolicy::clip_to_zero}) {
-    Ft2Protection ft2({point}, policy, 2.0);
+  for (auto [policy, scale] : {std::pair{CorrectionPolicy::clip_to_bound, 2.0}, std::pair{CorrectionPolicy::clip_to_zero, 2.0},
+                                std::pair{CorrectionPolicy::clip_to_bound, 1.7}, std::pair{CorrectionPolicy::clip_to_bound, 1.1}}) {
+    Ft2Protection ft2({point}, policy, scale);
     at::Tensor first = awkward_values(4, 6, 16, 9, at::kFloat);
     at::Tensor reference_first = first.clone();
     ft2.on_output(point, 0, first);
@@ -116,8 +118,8 @@ TEST(FusedCorrection, Ft2StepsMatchTheCompositeDefinition) {
     const at::Tensor flat = reference_first.flatten(1);
     const at::Tensor low = std::get<0>(flat.min(1));
     const at::Tensor high = std::get<0>(flat.max(1));
-    const at::Tensor lo = (low - 1.0 * low.abs()).view({-1, 1, 1});
-    const at::Tensor hi = (high + 1.0 * high.abs()).view({-1, 1, 1});
+    const at::Tensor lo = (low - (scale - 1.0) * low.abs()).view({-1, 1, 1});
+    const at::Tensor hi = (high + (scale - 1.0) * high.abs()).view({-1, 1, 1});
     EXPECT_TRUE(bitwise_equal(first, reference_first));
     EXPECT_TRUE(bitwise_equal(ft2.bounds(point).first, lo));
     EXPECT_TRUE(bitwise_equal(ft2.bounds(point).second, hi));
