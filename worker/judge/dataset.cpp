@@ -66,6 +66,19 @@ DatasetInput parse_input(const json& row, const std::string& path, int line) {
     }
     input.option_count = static_cast<int>(options->size());
   }
+  if (const auto continuations = row.find("option_continuations"); continuations != row.end()) {
+    if (!continuations->is_array() || continuations->size() != static_cast<size_t>(input.option_count)) {
+      fail_at(path, line,
+              fmt::format("field 'option_continuations': expected an array of {} strings, one per option",
+                          input.option_count));
+    }
+    for (const json& c : *continuations) {
+      if (!c.is_string() || c.get<std::string>().find_first_not_of(" ") == std::string::npos) {
+        fail_at(path, line, "field 'option_continuations': expected non-blank strings");
+      }
+      input.option_continuations.push_back(c.get<std::string>());
+    }
+  }
   if (const auto limit = row.find("max_new_tokens"); limit != row.end()) {
     if (!limit->is_number_integer() || limit->get<int64_t>() < 1) {
       fail_at(path, line, "field 'max_new_tokens': expected a positive integer");

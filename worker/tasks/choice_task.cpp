@@ -2,6 +2,17 @@
 // memorises in training (closed book, like MMLU). The world is drawn once
 // from options.world_seed; examples differ in which fact is asked and in the
 // distractors and their order.
+//
+// The model answers with the recalled value, then the letter: "answer :
+// brown D". Naming the letter straight after the prompt needs recall and
+// option matching composed inside one position, which a 4-layer model did
+// not learn in any 45-minute recipe tried (models/*/TRAINING.md). With the
+// value written out, the letter is a copy from the option whose value
+// matches the token just produced, and each option lists its letter right
+// before its value ("D brown"), so what the copy reads is the previous
+// token, which the math worked answers already teach heads to fetch. The
+// judge reads the letter; log-likelihood scoring scores each option's
+// whole continuation (TaskExample::option_continuations).
 #include <fmt/core.h>
 
 #include "worker/tasks/fact_world.h"
@@ -14,12 +25,20 @@ namespace {
 
 constexpr int kOptionCount = 4;
 
+char letter_of(size_t slot) { return static_cast<char>('A' + slot); }
+
 std::string listed_options(const std::vector<std::string>& options) {
   std::string listed;
   for (size_t slot = 0; slot < options.size(); ++slot) {
-    listed += fmt::format(" {} ) {}", static_cast<char>('A' + slot), options[slot]);
+    listed += fmt::format(" {} {}", letter_of(slot), options[slot]);
   }
   return listed;
+}
+
+// What the model is trained to write after "answer :" for the option in
+// `slot`: " brown D".
+std::string reasoned_answer(const std::vector<std::string>& options, size_t slot) {
+  return fmt::format(" {} {}", options[slot], letter_of(slot));
 }
 
 }  // namespace
@@ -45,25 +64,35 @@ TaskExample make_choice_example(uint64_t seed, Split split, uint64_t index, cons
   example.prompt = fmt::format("question : what is {} {} ? options :{} . answer :",
                                world_attributes()[attribute].phrase, person_names()[person],
                                listed_options(example.options));
-  example.answer = std::string(1, static_cast<char>('A' + truth_slot));
+  example.answer = std::string(1, letter_of(truth_slot));
+  for (size_t slot = 0; slot < example.options.size(); ++slot) {
+    example.option_continuations.push_back(reasoned_answer(example.options, slot));
+  }
   example.training.push_back({example.prompt, false});
-  example.training.push_back({" " + example.answer, true});
+  example.training.push_back({example.option_continuations[truth_slot], true});
   return example;
 }
 
 TaskExample make_option_lookup_example(uint64_t seed, uint64_t index) {
   CounterRng rng = example_rng(seed, "option-lookup", Split::train, index);
-  const auto& values = world_attributes()[rng.uniform_below(world_attributes().size())].values();
-  const auto picked = distinct_indices(rng, values.size(), kOptionCount);
-  const size_t wanted_slot = rng.uniform_below(kOptionCount);
+  const size_t person = rng.uniform_below(person_names().size());
+  const size_t attribute = rng.uniform_below(world_attributes().size());
+  const auto& values = world_attributes()[attribute].values();
   TaskExample example;
   example.task = judge::TaskKind::choice;
-  for (const size_t v : picked) example.options.push_back(values[v]);
-  example.prompt = fmt::format("question : which option is {} ? options :{} . answer :",
-                               example.options[wanted_slot], listed_options(example.options));
-  example.answer = std::string(1, static_cast<char>('A' + wanted_slot));
+  for (const size_t v : distinct_indices(rng, values.size(), kOptionCount)) example.options.push_back(values[v]);
+  // A choice question's text up to its options, so the options sit where
+  // a choice question puts them (learned positions make that matter).
+  example.prompt = fmt::format("question : what is {} {} ? options :{} .", world_attributes()[attribute].phrase,
+                               person_names()[person], listed_options(example.options));
   example.training.push_back({example.prompt, false});
-  example.training.push_back({" " + example.answer, true});
+  // Dense supervision: every option is looked up once, in a random order;
+  // only the letters are learned (the values are given).
+  for (const size_t slot : distinct_indices(rng, example.options.size(), example.options.size())) {
+    if (example.answer.empty()) example.answer = std::string(1, letter_of(slot));
+    example.training.push_back({" which " + example.options[slot], false});
+    example.training.push_back({fmt::format(" {} .", letter_of(slot)), true});
+  }
   return example;
 }
 

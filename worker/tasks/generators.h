@@ -19,10 +19,12 @@ TaskExample make_choice_example(uint64_t seed, Split split, uint64_t index, cons
 TaskExample make_example(judge::TaskKind task, uint64_t seed, Split split, uint64_t index,
                          const TaskOptions& options);
 
-// A training-only helper for choice: "question : which option is brown ?
-// options : A ) ... answer : C". It teaches the second half of a choice
-// question (find the option equal to a value, name its letter) apart from
-// recalling the value, which the fact statements teach.
+// A training-only helper for choice: a choice question's text up to its
+// options, then every option looked up once ("... D brown . which brown D .
+// which red A . ..."). It teaches the second half of a choice answer (find
+// the option equal to the value just written, name its letter) apart from
+// recalling the value, which the fact statements and closed-book questions
+// teach. `answer` is the first lookup's letter.
 TaskExample make_option_lookup_example(uint64_t seed, uint64_t index);
 
 // The statements that teach the choice world's facts ("fact : the job of

@@ -21,6 +21,9 @@ struct TaskExample {
   std::string prompt;  // ends with "answer :"; the model continues from here
   std::string answer;  // the reference the task judge compares against
   std::vector<std::string> options;  // choice questions only, in letter order
+  // choice: per option, the text after the prompt that chooses it (" brown
+  // so D"); log-likelihood scoring compares these continuations.
+  std::vector<std::string> option_continuations;
   // The training text: for qa it asks every fact of the context in turn
   // (dense supervision), so it is longer than prompt + answer.
   std::vector<TextSegment> training;

@@ -48,6 +48,7 @@ void write_eval_set(const EvalSetSpec& spec, const std::string& path) {
                           {"answer", example.answer},
                           {"max_new_tokens", answer_budget(example)}};
     if (!example.options.empty()) row["options"] = example.options;
+    if (!example.option_continuations.empty()) row["option_continuations"] = example.option_continuations;
     out << row.dump() << '\n';
   }
   if (!out) throw Error("cannot write " + path);

@@ -18,10 +18,14 @@ struct OptionRow {
   size_t scored_from = 0;    // first option token
 };
 
-OptionRow option_row(const runtime::LoadedModel& model, const judge::DatasetInput& question, char letter) {
+OptionRow option_row(const runtime::LoadedModel& model, const judge::DatasetInput& question, int option) {
+  const char letter = static_cast<char>('A' + option);
+  const std::string continuation = question.option_continuations.empty()
+                                       ? " " + std::string(1, letter)
+                                       : question.option_continuations[static_cast<size_t>(option)];
   const std::vector<int64_t> prompt = model.encode(question.prompt);
   OptionRow row;
-  row.ids = model.encode(question.prompt + " " + std::string(1, letter));
+  row.ids = model.encode(question.prompt + continuation);
   const auto mismatch = std::mismatch(prompt.begin(), prompt.end(), row.ids.begin(), row.ids.end());
   row.scored_from = static_cast<size_t>(mismatch.second - row.ids.begin());
   if (row.scored_from >= row.ids.size()) {
@@ -40,7 +44,7 @@ std::vector<ChoiceScore> score_choices(const runtime::LoadedModel& model,
                                        const runtime::HookSet* hooks) {
   std::vector<OptionRow> rows;
   for (const judge::DatasetInput* q : questions) {
-    for (int o = 0; o < q->option_count; ++o) rows.push_back(option_row(model, *q, static_cast<char>('A' + o)));
+    for (int o = 0; o < q->option_count; ++o) rows.push_back(option_row(model, *q, o));
   }
   if (rows.empty()) return {};
   std::vector<std::vector<int64_t>> ids;

@@ -1,9 +1,11 @@
 #pragma once
 // Multiple choice scored by log-likelihood, as the 000 study's MMLU harness
 // does: the model "chooses" the option letter whose tokens are most likely
-// after the prompt, log P(" B" | prompt), instead of generating text.
+// after the prompt, log P(" B" | prompt), instead of generating text. An
+// input's option_continuations replace the letters: the bundled models
+// answer " brown so D", so each option is scored on its whole answer.
 //
-// An option's tokens are those encode(prompt + " " + letter) has beyond its
+// An option's tokens are those encode(prompt + continuation) has beyond its
 // common prefix with encode(prompt), so tokenizers that merge the space or
 // add special tokens at either end are handled alike. All options of a
 // question are one batch's rows, so their scores share the batch shape.

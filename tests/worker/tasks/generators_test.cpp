@@ -156,19 +156,51 @@ TEST(ChoiceTask, TheRightLetterNamesTheMemorisedFact) {
   }
 }
 
-TEST(ChoiceTask, OptionLookupNamesTheLetterOfTheAskedValue) {
+TEST(ChoiceTask, TheAnswerWritesTheValueThenItsLetter) {
+  const TaskOptions options;
+  for (uint64_t i = 0; i < 50; ++i) {
+    const auto example = make_choice_example(3, Split::eval, i, options);
+    ASSERT_EQ(example.option_continuations.size(), 4u);
+    for (size_t slot = 0; slot < 4; ++slot) {
+      const std::string letter(1, static_cast<char>('A' + slot));
+      EXPECT_EQ(example.option_continuations[slot], " " + example.options[slot] + " " + letter);
+      // Each option is listed as "<letter> <value>": the letter is the token before the value.
+      EXPECT_NE(example.prompt.find(" " + letter + " " + example.options[slot] + " "), std::string::npos)
+          << example.prompt;
+      // The judge reads the letter after the value.
+      EXPECT_EQ(judge::is_correct(TaskKind::choice, example.option_continuations[slot], {letter}), true);
+    }
+    const size_t truth = static_cast<size_t>(example.answer[0] - 'A');
+    EXPECT_EQ(training_text(example), example.prompt + example.option_continuations[truth]);
+    EXPECT_FALSE(judge::is_correct(TaskKind::choice, example.option_continuations[(truth + 1) % 4], {example.answer}));
+  }
+}
+
+TEST(ChoiceTask, OptionLookupsNameTheLetterOfEveryOption) {
   const auto vocabulary = all_task_words();
   const std::set<std::string> known(vocabulary.begin(), vocabulary.end());
   for (uint64_t i = 0; i < 200; ++i) {
     const auto example = make_option_lookup_example(4, i);
     ASSERT_EQ(example.options.size(), 4u);
-    const std::string asked = example.prompt.substr(27, example.prompt.find(" ?") - 27);
-    ASSERT_EQ(example.prompt.rfind("question : which option is ", 0), 0u) << example.prompt;
-    EXPECT_EQ(example.options[static_cast<size_t>(example.answer[0] - 'A')], asked) << example.prompt;
-    EXPECT_EQ(std::count(example.options.begin(), example.options.end(), asked), 1) << example.prompt;
+    ASSERT_EQ(example.prompt.rfind("question : what is ", 0), 0u) << example.prompt;
+    // prompt, then (" which <value>", " <letter> .") for each option once.
+    ASSERT_EQ(example.training.size(), 9u);
+    std::set<std::string> asked;
+    for (size_t k = 1; k < example.training.size(); k += 2) {
+      const std::string value = example.training[k].text.substr(7);
+      EXPECT_EQ(example.training[k].text.rfind(" which ", 0), 0u);
+      EXPECT_FALSE(example.training[k].supervised);
+      EXPECT_TRUE(example.training[k + 1].supervised);
+      const auto slot = static_cast<size_t>(example.training[k + 1].text[1] - 'A');
+      ASSERT_LT(slot, 4u);
+      EXPECT_EQ(example.options[slot], value) << training_text(example);
+      asked.insert(value);
+    }
+    EXPECT_EQ(asked.size(), 4u);
+    EXPECT_EQ(example.answer, example.training[2].text.substr(1, 1));
     for (const auto& w : words_of(training_text(example))) EXPECT_TRUE(known.count(w)) << w;
   }
-  EXPECT_EQ(make_option_lookup_example(4, 9).prompt, make_option_lookup_example(4, 9).prompt);
+  EXPECT_EQ(training_text(make_option_lookup_example(4, 9)), training_text(make_option_lookup_example(4, 9)));
 }
 
 }  // namespace
