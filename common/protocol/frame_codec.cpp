@@ -9,17 +9,20 @@ template <typename Message>
 Decoded<Message> decode(std::string_view frame, std::size_t max_bytes, bool (*has_body)(const Message&)) {
   Decoded<Message> decoded;
   if (frame.size() > max_bytes) {
+    decoded.problem = FrameProblem::oversized;
     decoded.error = fmt::format("frame of {} bytes exceeds the limit of {}", frame.size(), max_bytes);
     return decoded;
   }
   Message message;
   if (!message.ParseFromArray(frame.data(), static_cast<int>(frame.size()))) {
+    decoded.problem = FrameProblem::malformed;
     decoded.error = fmt::format("malformed frame of {} bytes", frame.size());
     return decoded;
   }
   // An empty body: a message type this build does not know (a newer peer's
   // oneof field lands in unknown fields) or an empty frame.
   if (!has_body(message)) {
+    decoded.problem = FrameProblem::unknown_message;
     decoded.error = "frame carries no known message";
     return decoded;
   }
@@ -28,6 +31,16 @@ Decoded<Message> decode(std::string_view frame, std::size_t max_bytes, bool (*ha
 }
 
 }  // namespace
+
+const char* to_string(FrameProblem problem) {
+  switch (problem) {
+    case FrameProblem::none: return "none";
+    case FrameProblem::oversized: return "oversized";
+    case FrameProblem::malformed: return "malformed";
+    case FrameProblem::unknown_message: return "unknown_message";
+  }
+  return "unknown";
+}
 
 std::string encode(const wire::WorkerMessage& message) { return message.SerializeAsString(); }
 std::string encode(const wire::CoordinatorMessage& message) { return message.SerializeAsString(); }

@@ -88,7 +88,9 @@ void WorkerLoop::connect() {
   }
   socket_ = std::make_unique<zmq::socket_t>(context_, zmq::socket_type::dealer);
   socket_->set(zmq::sockopt::linger, 1000);
-  socket_->set(zmq::sockopt::maxmsgsize, static_cast<int64_t>(protocol::kMaxFrameBytes + 4096));
+  // Above the codec's limit, so an oversized frame is decoded as such and
+  // logged instead of silently closing the connection (frame_codec.h).
+  socket_->set(zmq::sockopt::maxmsgsize, static_cast<int64_t>(protocol::kMaxSocketMessageBytes));
   try {
     socket_->connect(options_.connect);
   } catch (const zmq::error_t& e) {

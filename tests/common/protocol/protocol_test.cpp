@@ -51,14 +51,36 @@ TEST(Protocol, AssignRoundTrip) {
 }
 
 TEST(Protocol, BadFramesAreErrorValues) {
-  EXPECT_FALSE(decode_worker_message(std::string("\xff\xff\xff\xff garbage", 12)));
+  const auto garbage = decode_worker_message(std::string("\xff\xff\xff\xff garbage", 12));
+  EXPECT_FALSE(garbage);
+  EXPECT_EQ(garbage.problem, FrameProblem::malformed);
   EXPECT_EQ(decode_worker_message("").error, "frame carries no known message");
+  EXPECT_EQ(decode_worker_message("").problem, FrameProblem::unknown_message);
   wire::WorkerMessage hello;
   hello.mutable_hello()->set_worker_id(std::string(100, 'w'));
   const auto too_big = decode_worker_message(encode(hello), 50);
   EXPECT_FALSE(too_big);
+  EXPECT_EQ(too_big.problem, FrameProblem::oversized);
   EXPECT_NE(too_big.error.find("exceeds"), std::string::npos);
   EXPECT_FALSE(from_wire(wire::OUTCOME_UNSPECIFIED).has_value());
+}
+
+TEST(Protocol, UnknownMessageTypesAndTruncatedFramesAreTold) {
+  // Field 99 (varint 1): what a newer peer's new message type looks like.
+  const auto unknown = decode_worker_message(std::string("\x98\x06\x01", 3));
+  EXPECT_FALSE(unknown);
+  EXPECT_EQ(unknown.problem, FrameProblem::unknown_message);
+  EXPECT_EQ(decode_coordinator_message(std::string("\x98\x06\x01", 3)).problem, FrameProblem::unknown_message);
+  // A results frame cut inside its trials.
+  wire::WorkerMessage message;
+  auto* trial = message.mutable_results()->add_trials();
+  trial->set_site(std::string(64, 's'));
+  const std::string frame = encode(message);
+  const auto truncated = decode_worker_message(std::string_view(frame).substr(0, frame.size() / 2));
+  EXPECT_FALSE(truncated);
+  EXPECT_EQ(truncated.problem, FrameProblem::malformed);
+  // The socket limit leaves room for the codec to see and report big frames.
+  EXPECT_GT(kMaxSocketMessageBytes, kMaxFrameBytes);
 }
 
 }  // namespace
