@@ -57,6 +57,11 @@ void add_train_command(CLI::App& app) {
   c->add_option("--intermediate", o.shape.intermediate, "MLP size (intermediate_size / ffn_dim)")
       ->capture_default_str();
   c->add_option("--max-positions", o.shape.max_positions, "max_position_embeddings")->capture_default_str();
+  c->add_flag("--attention-bias", o.shape.attention_bias, "llama: biases on q, k, v and o_proj (config attention_bias)");
+  c->add_option("--rope-theta", o.shape.rope_theta, "llama: rotary base (config rope_theta)")->capture_default_str();
+  c->add_option("--bare-lookup-share", o.data.bare_lookup_share,
+                "Share of option lookups that start with the options instead of a choice question's text")
+      ->capture_default_str();
   c->add_option("--lr", o.lr.peak, "Peak learning rate")->capture_default_str();
   c->add_option("--warmup", o.lr.warmup, "Linear warm-up steps")->capture_default_str();
   c->add_option("--final-lr-ratio", o.lr.final_ratio, "Cosine decay ends at lr * this")->capture_default_str();

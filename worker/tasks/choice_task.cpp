@@ -73,7 +73,7 @@ TaskExample make_choice_example(uint64_t seed, Split split, uint64_t index, cons
   return example;
 }
 
-TaskExample make_option_lookup_example(uint64_t seed, uint64_t index) {
+TaskExample make_option_lookup_example(uint64_t seed, uint64_t index, bool with_question) {
   CounterRng rng = example_rng(seed, "option-lookup", Split::train, index);
   const size_t person = rng.uniform_below(person_names().size());
   const size_t attribute = rng.uniform_below(world_attributes().size());
@@ -83,8 +83,11 @@ TaskExample make_option_lookup_example(uint64_t seed, uint64_t index) {
   for (const size_t v : distinct_indices(rng, values.size(), kOptionCount)) example.options.push_back(values[v]);
   // A choice question's text up to its options, so the options sit where
   // a choice question puts them (learned positions make that matter).
-  example.prompt = fmt::format("question : what is {} {} ? options :{} .", world_attributes()[attribute].phrase,
-                               person_names()[person], listed_options(example.options));
+  example.prompt = fmt::format("options :{} .", listed_options(example.options));
+  if (with_question) {
+    example.prompt = fmt::format("question : what is {} {} ? {}", world_attributes()[attribute].phrase,
+                                 person_names()[person], example.prompt);
+  }
   example.training.push_back({example.prompt, false});
   // Dense supervision: every option is looked up once, in a random order;
   // only the letters are learned (the values are given).

@@ -24,8 +24,9 @@ TaskExample make_example(judge::TaskKind task, uint64_t seed, Split split, uint6
 // which red A . ..."). It teaches the second half of a choice answer (find
 // the option equal to the value just written, name its letter) apart from
 // recalling the value, which the fact statements and closed-book questions
-// teach. `answer` is the first lookup's letter.
-TaskExample make_option_lookup_example(uint64_t seed, uint64_t index);
+// teach. `answer` is the first lookup's letter. Without `with_question`
+// the sequence starts with the options ("options : A red ... .").
+TaskExample make_option_lookup_example(uint64_t seed, uint64_t index, bool with_question = true);
 
 // The statements that teach the choice world's facts ("fact : the job of
 // abel is baker ."), one per fact, all supervised.

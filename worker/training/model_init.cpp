@@ -39,6 +39,12 @@ modelio::NamedTensors llama_weights(const ModelShape& s) {
     w.normal(p + "self_attn.k_proj.weight", {kv_dim, d});
     w.normal(p + "self_attn.v_proj.weight", {kv_dim, d});
     w.residual(p + "self_attn.o_proj.weight", {d, d});
+    if (s.attention_bias) {
+      w.zeros(p + "self_attn.q_proj.bias", d);
+      w.zeros(p + "self_attn.k_proj.bias", kv_dim);
+      w.zeros(p + "self_attn.v_proj.bias", kv_dim);
+      w.zeros(p + "self_attn.o_proj.bias", d);
+    }
     w.ones(p + "post_attention_layernorm.weight", d);
     w.normal(p + "mlp.gate_proj.weight", {s.intermediate, d});
     w.normal(p + "mlp.up_proj.weight", {s.intermediate, d});

@@ -32,6 +32,10 @@ void check_shape(const ModelShape& s) {
   positive(s.intermediate, "--intermediate");
   positive(s.max_positions, "--max-positions");
   positive(s.vocab_size, "vocab size");
+  if (!(s.rope_theta > 1.0)) throw Error("--rope-theta: must be greater than 1");
+  if (s.attention_bias && s.arch != TrainArch::llama) {
+    throw Error("--attention-bias: only for --arch llama (OPT always has biases)");
+  }
   if (s.hidden % s.heads != 0) {
     throw Error("--heads: " + std::to_string(s.heads) + " does not divide --hidden " + std::to_string(s.hidden));
   }
@@ -62,8 +66,8 @@ nlohmann::json model_config_json(const ModelShape& s) {
     config["intermediate_size"] = s.intermediate;
     config["hidden_act"] = "silu";
     config["rms_norm_eps"] = 1e-5;
-    config["rope_theta"] = 10000.0;
-    config["attention_bias"] = false;
+    config["rope_theta"] = s.rope_theta;
+    config["attention_bias"] = s.attention_bias;
     config["mlp_bias"] = false;
   } else {
     config["architectures"] = {"OPTForCausalLM"};
@@ -93,6 +97,7 @@ int64_t parameter_count(const ModelShape& s) {
   if (s.arch == TrainArch::llama) {
     const int64_t kv = s.kv_heads * head_dim;
     per_layer = d * d * 2 + d * kv * 2 + 3 * d * s.intermediate + 2 * d;
+    if (s.attention_bias) per_layer += 2 * d + 2 * kv;
     outside += d;
   } else {
     per_layer = 4 * (d * d + d) + 2 * d * s.intermediate + s.intermediate + d + 4 * d;

@@ -21,6 +21,16 @@ struct ModelShape {
   int64_t layers = 4;
   int64_t heads = 4;
   int64_t kv_heads = 2;  // llama only (GQA); OPT has one kv head per head
+  // llama only: biases on q, k, v and o_proj (config attention_bias, as in
+  // Hugging Face's LlamaAttention). A bias gives queries and keys a part
+  // that does not depend on the token, which rotary embeddings turn into a
+  // purely positional score: "attend to the previous token" is then one
+  // learned vector, not something built from every token's embedding.
+  bool attention_bias = false;
+  // llama only: the rotary base. A larger base rotates more of each head's
+  // dimensions slowly, which leaves more of them for matching by content
+  // over the length of a prompt.
+  double rope_theta = 10000.0;
   int64_t intermediate = 384;
   int64_t max_positions = 128;
   int64_t vocab_size = 0;

@@ -44,6 +44,9 @@ TrainingStream::TrainingStream(DataOptions options, tokenizer::Tokenizer tokeniz
       w.qa + w.math + w.choice + w.choice_facts + w.option_lookup <= 0) {
     throw Error("task weights must be non-negative with a positive sum");
   }
+  if (!(options_.bare_lookup_share >= 0 && options_.bare_lookup_share <= 1)) {
+    throw Error("--bare-lookup-share: expected a share between 0 and 1");
+  }
   if (w.choice_facts > 0) facts_ = tasks::choice_fact_statements(options_.task_options);
 }
 
@@ -76,7 +79,8 @@ TokenSequence TrainingStream::example(uint64_t k, int64_t step) const {
     return labelled(tokenize(tasks::make_math_example(seed, Split::train, k, options_.task_options)), "math");
   }
   if ((draw -= w.option_lookup) < 0) {
-    return labelled(tokenize(tasks::make_option_lookup_example(seed, k)), "lookup");
+    const bool bare = CounterRng(seed, "training/lookup-bare", k).next_double() < options_.bare_lookup_share;
+    return labelled(tokenize(tasks::make_option_lookup_example(seed, k, !bare)), "lookup");
   }
   if ((draw -= w.choice) < 0 || facts_.empty()) {
     return labelled(tokenize(tasks::make_choice_example(seed, Split::train, k, options_.task_options)), "choice");

@@ -41,6 +41,9 @@ struct DataOptions {
   // qa curriculum: over the first `qa_curriculum_steps` steps the number of
   // facts per context grows from 1 to task_options.max_facts; 0 disables it.
   int64_t qa_curriculum_steps = 0;
+  // Share of option lookups written without the choice question's text in
+  // front, so the options also sit at the start of a sequence.
+  double bare_lookup_share = 0;
 };
 
 struct TokenSequence {
