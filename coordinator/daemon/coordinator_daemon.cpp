@@ -11,6 +11,7 @@
 #include "common/manifest/manifest.h"
 #include "common/protocol/frame_codec.h"
 #include "common/stop_signals.h"
+#include "coordinator/daemon/bad_frame_log.h"
 #include "coordinator/daemon/lock_file.h"
 #include "coordinator/daemon/router_socket.h"
 #include "coordinator/http/http_server.h"
@@ -23,6 +24,14 @@ constexpr std::chrono::milliseconds kPollTimeout{50};
 constexpr size_t kMaxMessagesPerPass = 2000;  // then commit, so acks are never far behind
 constexpr int64_t kProgressIntervalMs = 500;
 
+DropReason drop_reason(protocol::FrameProblem problem) {
+  switch (problem) {
+    case protocol::FrameProblem::oversized: return DropReason::oversized;
+    case protocol::FrameProblem::unknown_message: return DropReason::unknown_message;
+    default: return DropReason::malformed;
+  }
+}
+
 std::string new_coordinator_id() {
   std::random_device random;
   return fmt::format("{:08x}-{}", random(), ::getpid());
@@ -32,11 +41,13 @@ class Loop {
  public:
   Loop(const CoordinatorOptions& options, store::Store& store, Scheduler& scheduler, RouterSocket& socket,
        const Clock& clock)
-      : options_(options), store_(store), scheduler_(scheduler), socket_(socket), clock_(clock) {}
+      : options_(options), store_(store), scheduler_(scheduler), socket_(socket), clock_(clock),
+        bad_frames_(store, clock) {}
 
   int run();
 
  private:
+  int passes();
   void read_messages();
   void send_outbox();
   void report_progress(bool force);
@@ -49,22 +60,35 @@ class Loop {
   Scheduler& scheduler_;
   RouterSocket& socket_;
   const Clock& clock_;
-  size_t bad_frames_ = 0;
+  BadFrameLog bad_frames_;
   int64_t last_progress_ms_ = 0;
 };
 
+// Everything that is not one well-formed message from a worker that said
+// hello is dropped here and logged through bad_frames_ (rate-limited): a
+// rogue client must disturb neither the campaign nor the log.
 void Loop::read_messages() {
+  for (const auto& failure : socket_.take_handshake_failures()) bad_frames_.drop(DropReason::handshake, "", failure);
   for (size_t n = 0; n < kMaxMessagesPerPass; ++n) {
     auto inbound = socket_.receive();
-    if (!inbound) return;
-    auto decoded = protocol::decode_worker_message(inbound->frame);
-    if (!decoded) {
-      // Rate-limited: a rogue client must not flood the log either.
-      if (bad_frames_++ < 20) spdlog::warn("dropping a bad frame: {}", decoded.error);
+    if (!inbound) break;
+    const std::string peer = peer_text(inbound->peer);
+    if (inbound->frames != 1) {
+      // A REQ client's empty delimiter, a multi-frame sender: not ours.
+      bad_frames_.drop(DropReason::multipart, peer,
+                       fmt::format("a message of {} frames (expected 1 after the routing id)", inbound->frames));
       continue;
     }
-    scheduler_.on_message(inbound->peer, *decoded.message);
+    auto decoded = protocol::decode_worker_message(inbound->frame);
+    if (!decoded) {
+      bad_frames_.drop(drop_reason(decoded.problem), peer, decoded.error);
+      continue;
+    }
+    if (auto dropped = scheduler_.on_message(inbound->peer, *decoded.message)) {
+      bad_frames_.drop(DropReason::before_hello, peer, *dropped);
+    }
   }
+  bad_frames_.flush();
 }
 
 void Loop::send_outbox() {
@@ -83,6 +107,12 @@ void Loop::report_progress(bool force) {
 }
 
 int Loop::run() {
+  const int code = passes();
+  bad_frames_.flush(true);  // what was counted but not yet written
+  return code;
+}
+
+int Loop::passes() {
   bool draining = false;
   int64_t drain_deadline = 0;
   while (true) {
@@ -154,7 +184,7 @@ int run_coordinator(const CoordinatorOptions& options) {
   SchedulerOptions scheduler_options = options.scheduler;
   if (scheduler_options.coordinator_id.empty()) scheduler_options.coordinator_id = new_coordinator_id();
   Scheduler scheduler(*opened.store, opened.spec, opened.cells, campaign_manifest, clock, scheduler_options);
-  RouterSocket socket(options.bind, protocol::kMaxFrameBytes);
+  RouterSocket socket(options.bind, protocol::kMaxSocketMessageBytes);
   const auto progress = progress_of(*opened.store);
   spdlog::info("coordinator {} on {}: campaign '{}' ({} cells, {} of {} trials done{}), database {}",
                scheduler_options.coordinator_id, socket.endpoint(), opened.spec.name, opened.cells.size(),

@@ -8,16 +8,17 @@
 #include <zmq_addon.hpp>
 
 #include "common/error.h"
+#include "coordinator/daemon/connection_monitor.h"
 
 namespace beamline::coordinator {
 
-RouterSocket::RouterSocket(const std::string& bind_endpoint, size_t max_frame_bytes)
+RouterSocket::RouterSocket(const std::string& bind_endpoint, size_t max_message_bytes)
     : context_(std::make_unique<zmq::context_t>(1)),
       socket_(std::make_unique<zmq::socket_t>(*context_, zmq::socket_type::router)) {
   socket_->set(zmq::sockopt::router_mandatory, 1);
-  // Headroom over the frame codec's own limit, which then reports the frame.
-  socket_->set(zmq::sockopt::maxmsgsize, static_cast<int64_t>(max_frame_bytes + 4096));
+  socket_->set(zmq::sockopt::maxmsgsize, static_cast<int64_t>(max_message_bytes));
   socket_->set(zmq::sockopt::linger, 2000);
+  monitor_ = std::make_unique<ConnectionMonitor>(*context_, *socket_);  // before bind: no event goes unread
   try {
     socket_->bind(bind_endpoint);
   } catch (const zmq::error_t& e) {
@@ -25,7 +26,7 @@ RouterSocket::RouterSocket(const std::string& bind_endpoint, size_t max_frame_by
   }
 }
 
-RouterSocket::~RouterSocket() = default;
+RouterSocket::~RouterSocket() { monitor_.reset(); }
 
 std::string RouterSocket::endpoint() const { return socket_->get(zmq::sockopt::last_endpoint); }
 
@@ -41,19 +42,17 @@ bool RouterSocket::wait(std::chrono::milliseconds timeout) {
 }
 
 std::optional<Inbound> RouterSocket::receive() {
-  while (true) {
-    std::vector<zmq::message_t> parts;
-    const auto received = zmq::recv_multipart(*socket_, std::back_inserter(parts), zmq::recv_flags::dontwait);
-    if (!received) return std::nullopt;
-    if (parts.size() != 2) {
-      // A REQ client's empty delimiter, a multi-frame sender: not ours.
-      if (malformed_++ < 20) spdlog::warn("dropping a message of {} frames (expected 1 after the routing id)",
-                                          parts.size() - 1);
-      continue;
-    }
-    return Inbound{parts[0].to_string(), parts[1].to_string()};
-  }
+  std::vector<zmq::message_t> parts;
+  const auto received = zmq::recv_multipart(*socket_, std::back_inserter(parts), zmq::recv_flags::dontwait);
+  if (!received || parts.empty()) return std::nullopt;
+  Inbound inbound;
+  inbound.peer = parts[0].to_string();
+  inbound.frames = parts.size() - 1;
+  if (parts.size() >= 2) inbound.frame = parts[1].to_string();
+  return inbound;
 }
+
+std::vector<std::string> RouterSocket::take_handshake_failures() { return monitor_->take_failures(); }
 
 bool RouterSocket::send(const std::string& peer, const std::string& frame) {
   try {

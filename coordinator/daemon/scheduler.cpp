@@ -34,17 +34,19 @@ void Scheduler::send(const std::string& peer, wire::CoordinatorMessage message) 
   outbox_.push_back({peer, std::move(message)});
 }
 
-void Scheduler::on_message(const std::string& peer, const wire::WorkerMessage& message) {
+std::optional<std::string> Scheduler::on_message(const std::string& peer, const wire::WorkerMessage& message) {
   if (message.body_case() == wire::WorkerMessage::kHello) {
     on_hello(peer, message.hello());
-    return;
+    return std::nullopt;
   }
   auto it = sessions_.find(peer);
   if (it == sessions_.end()) {
     // A worker from before a coordinator restart, or a rogue client: with no
     // heartbeats from us, a real worker reconnects and says hello.
-    spdlog::debug("dropping a message from a peer that has not said hello");
-    return;
+    const auto* field = wire::WorkerMessage::descriptor()->FindFieldByNumber(static_cast<int>(message.body_case()));
+    return fmt::format("{} from a peer that has not said hello (a worker from before a coordinator restart says "
+                       "hello once it notices; anything else is not a worker)",
+                       field != nullptr ? field->name() : "a message");
   }
   WorkerSession& session = it->second;
   session.last_heard_ms = clock_.now_ms();
@@ -55,6 +57,7 @@ void Scheduler::on_message(const std::string& peer, const wire::WorkerMessage& m
     case wire::WorkerMessage::kGoodbye: on_goodbye(peer, message.goodbye()); break;
     default: break;
   }
+  return std::nullopt;
 }
 
 void Scheduler::refuse(const std::string& peer, const std::string& worker_id, const std::string& detail) {

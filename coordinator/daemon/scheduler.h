@@ -56,7 +56,9 @@ class Scheduler {
             wire::Manifest manifest, const Clock& clock, SchedulerOptions options);
 
   // One decoded message. Results are queued; flush_results() stores them.
-  void on_message(const std::string& peer, const wire::WorkerMessage& message);
+  // Returns why it was dropped instead (a peer that has not said hello),
+  // for the caller's bad-frame log; nullopt when it was acted on.
+  std::optional<std::string> on_message(const std::string& peer, const wire::WorkerMessage& message);
   // Every queued Results in one transaction, then the Acks and budgets.
   void flush_results();
   // Liveness, heartbeats, lease expiry, assignment, completion.

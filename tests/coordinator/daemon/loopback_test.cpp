@@ -80,7 +80,7 @@ TEST_F(LoopbackTest, RogueClientDoesNotDisturbARunningCampaign) {
     trial->set_trial_index(0);
     trial->set_outcome(wire::SDC);
     rogue.send(zmq::buffer(protocol::encode(results)), zmq::send_flags::dontwait);
-    // Over the frame limit: libzmq drops the connection.
+    // Over the frame limit, under the socket's: reported as oversized.
     rogue.send(zmq::buffer(std::string(protocol::kMaxFrameBytes + 100000, 'x')), zmq::send_flags::dontwait);
     // A REQ client's delimiter frame.
     zmq::socket_t req(context, zmq::socket_type::req);
@@ -96,6 +96,11 @@ TEST_F(LoopbackTest, RogueClientDoesNotDisturbARunningCampaign) {
   EXPECT_EQ(query("SELECT count(*) FROM trial"), 4 * 20 * 20);
   EXPECT_EQ(query("SELECT count(*) FROM worker"), 2);  // the rogue never became one
   EXPECT_EQ(query("SELECT count(*) FROM trial WHERE worker_id NOT IN ('w1', 'w2')"), 0);
+  for (const char* reason : {"malformed", "multipart", "before_hello", "oversized", "unknown_message"}) {
+    EXPECT_GE(query(fmt::format("SELECT count(*) FROM event WHERE kind = 'bad_frame' AND detail LIKE '{}:%'", reason)),
+              1)
+        << reason;
+  }
 }
 
 TEST_F(LoopbackTest, WrongProtocolVersionIsRefusedOnBothSides) {

@@ -121,9 +121,12 @@ TEST_F(SchedulerTest, WrongProtocolVersionIsRefusedNotRegistered) {
   EXPECT_NE(out[0].message.shutdown().detail().find("protocol version 99"), std::string::npos);
   EXPECT_EQ(count("SELECT count(*) FROM worker"), 0);
   EXPECT_EQ(count("SELECT count(*) FROM event WHERE kind = 'refused'"), 1);
-  // Nothing it sends afterwards is acted on.
-  scheduler_->on_message("p1", credit(2));
+  // Nothing it sends afterwards is acted on; the caller is told why, to log it.
+  const auto dropped = scheduler_->on_message("p1", credit(2));
+  ASSERT_TRUE(dropped.has_value());
+  EXPECT_NE(dropped->find("credit from a peer that has not said hello"), std::string::npos) << *dropped;
   EXPECT_TRUE(assigned(step(), "p1").empty());
+  EXPECT_FALSE(scheduler_->on_message("p2", hello("w2")).has_value());
 }
 
 TEST_F(SchedulerTest, NeverAssignsMoreThanTheCredit) {

@@ -1,0 +1,72 @@
+#include "coordinator/daemon/bad_frame_log.h"
+
+#include <fmt/core.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cctype>
+#include <optional>
+
+namespace beamline::coordinator {
+
+const char* to_string(DropReason reason) {
+  switch (reason) {
+    case DropReason::oversized: return "oversized";
+    case DropReason::malformed: return "malformed";
+    case DropReason::unknown_message: return "unknown_message";
+    case DropReason::multipart: return "multipart";
+    case DropReason::before_hello: return "before_hello";
+    case DropReason::handshake: return "handshake";
+  }
+  return "unknown";
+}
+
+std::string peer_text(const std::string& routing_id) {
+  const bool printable = std::all_of(routing_id.begin(), routing_id.end(), [](char c) {
+    return std::isprint(static_cast<unsigned char>(c)) != 0;
+  });
+  if (printable) return routing_id;
+  std::string hex = "0x";
+  for (const char c : routing_id) hex += fmt::format("{:02x}", static_cast<unsigned char>(c));
+  return hex;
+}
+
+BadFrameLog::BadFrameLog(store::Store& store, const Clock& clock)
+    : store_(store), clock_(clock), window_start_ms_(clock.now_ms()) {}
+
+void BadFrameLog::drop(DropReason reason, const std::string& peer, const std::string& detail) {
+  flush();
+  ++dropped_;
+  Counter& counter = counters_[static_cast<size_t>(reason)];
+  if (++counter.in_window > kDetailedPerWindow) {
+    ++counter.suppressed;
+    return;
+  }
+  const std::string text =
+      fmt::format("{}: {}{}", to_string(reason), detail, peer.empty() ? "" : fmt::format(" (peer {})", peer));
+  spdlog::warn("dropped a bad frame: {}", text);
+  store_.record_event("bad_frame", std::nullopt, std::nullopt, text, clock_.now_ms());
+  if (counter.in_window == kDetailedPerWindow) {
+    spdlog::warn("further '{}' drops in the next {} s are counted, not logged one by one", to_string(reason),
+                 kWindowMs / 1000);
+  }
+}
+
+void BadFrameLog::flush(bool force) {
+  const int64_t now = clock_.now_ms();
+  if (!force && now - window_start_ms_ < kWindowMs) return;
+  for (size_t i = 0; i < kDropReasons; ++i) {
+    Counter& counter = counters_[i];
+    if (counter.suppressed > 0) {
+      const std::string text = fmt::format("{}: {} more dropped in {} ms (not logged one by one)",
+                                           to_string(static_cast<DropReason>(i)), counter.suppressed,
+                                           now - window_start_ms_);
+      spdlog::warn("dropped bad frames: {}", text);
+      store_.record_event("bad_frame", std::nullopt, std::nullopt, text, now);
+    }
+    counter = Counter{};
+  }
+  window_start_ms_ = now;
+}
+
+}  // namespace beamline::coordinator
