@@ -21,7 +21,8 @@ enum class ReportFormat { table, csv, json, markdown };
 
 // Which part of the report: cell (SDC rate per cell, weight accuracy per
 // cell), layer (per layer kind, per block, layer criticality), bit (bit
-// position profile), step (generation step, first-token share),
+// position profile), step (generation step, the first token's share of
+// fault sites and of golden generation time),
 // protection (SDC reduction with McNemar, overhead), weight (accuracy
 // curves: relative change, AWRCL, 50% threshold, NaN rate). Unset: all.
 enum class ReportView { cell, layer, bit, step, protection, weight };

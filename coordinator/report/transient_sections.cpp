@@ -103,7 +103,10 @@ void add_step_tables(store::Database& db, const ReportOptions& options, Report& 
                    names(kCellNames, {"step", "n", "sdc", "sdc_rate", "sdc_low", "sdc_high"}), {}, {}},
                   "g.step", "i", "step_counts");
 
-  Table table{"first_token_share", "First-token share: faults that landed while the first token was generated",
+  // The share of fault *sites* at step 0 (a share of the computation); the
+  // share of *time* is first_token_time_share (first_token_time.cpp).
+  Table table{"first_token_site_share",
+              "First-token share of fault sites: faults that landed while the first token was generated",
               names(kCellNames, {"n", "first_token", "share", "share_low", "share_high", "sdc_first", "sdc_rate_first",
                                  "sdc_later", "sdc_rate_later"}),
               {}, {}};
@@ -124,9 +127,11 @@ void add_step_tables(store::Database& db, const ReportOptions& options, Report& 
     row.push_back(n > first ? Value{double(sdc_later) / double(n - first)} : Value{});
     table.rows.push_back(std::move(row));
   }
-  table.notes = {"With sampling = compute every computed element is equally likely to be hit, so share is the",
-                 "first token's share of the computation, the study's proxy for its share of execution time."};
+  table.notes = {"share: trials whose fault site is at step 0 / n. With sampling = compute every computed element is",
+                 "equally likely to be hit, so this is the first token's share of the computation, not of time (that",
+                 "is first_token_time_share); sdc_rate_first/later: SDC rates of faults in the first token / later."};
   report.tables.push_back(std::move(table));
+  add_first_token_time_table(db, report);
 }
 
 void add_bit_table(store::Database& db, const ReportOptions& options, Report& report) {

@@ -16,8 +16,14 @@
 //   cell 4 p=1e-4: accuracy .5 .4 .3 .4, faults 300 each
 //   cell 5 p=1e-2: accuracy .1 .2 .1 .2, faults 30000 each, non_finite 1 0 2 0
 //   (sites "weight:faults=F,elements=F,population=3200000", cell 5 without population)
-// Golden: qa inputs 0, 1 with none 1.0 s and ft2 1.1 s; choice inputs 0..9,
-//   8 correct (baseline accuracy 0.8).
+// Golden: qa inputs 0, 1 with none 1.0 s and 3.0 s, ft2 1.1 s and 3.3 s
+//   (overhead 0.1), steps 10 and 30, first token none 0.05 s and 0.45 s,
+//   ft2 0.11 s and 0.66 s (first-token share of time, pooled: none
+//   0.5 / 4.0 = 0.125, ft2 0.77 / 4.4 = 0.175 -- not the mean of the runs'
+//   shares, 0.1 and 0.15; even share 2 / 40 = 0.05); choice inputs 0..9, 8
+//   correct (baseline accuracy 0.8);
+//   choice inputs 0 and 1 ran 2.0 s without a first-token time (NULL, 0),
+//   so they count in no first-token share.
 // Workers: w1 alive (last seen at kNowMs), w2 gone. Units: 4 done, one
 //   pending with issue_count 3 (2 reissues), one leased with issue_count 2.
 #include <sqlite3.h>
@@ -91,12 +97,15 @@ inline void build_report_fixture(const std::string& path) {
   }
   db.exec(
       "INSERT INTO input (id, model, dataset, input_index) VALUES (1, 'm', 'qa', 0), (2, 'm', 'qa', 1);"
-      "INSERT INTO golden (input_id, protection, correct, duration_seconds) VALUES"
-      " (1, 'none', 1, 1.0), (1, 'ft2', 1, 1.1), (2, 'none', 1, 1.0), (2, 'ft2', 1, 1.1);");
+      "INSERT INTO golden (input_id, protection, correct, steps, duration_seconds, first_token_seconds) VALUES"
+      " (1, 'none', 1, 10, 1.0, 0.05), (1, 'ft2', 1, 10, 1.1, 0.11),"
+      " (2, 'none', 1, 30, 3.0, 0.45), (2, 'ft2', 1, 30, 3.3, 0.66);");
   for (int i = 0; i < 10; ++i) {
+    const std::string timing = i == 0 ? "5, 2.0, NULL" : i == 1 ? "5, 2.0, 0" : "NULL, NULL, NULL";
     db.exec("INSERT INTO input (id, model, dataset, input_index) VALUES (" + std::to_string(10 + i) + ", 'm', 'choice', " +
-            std::to_string(i) + ");INSERT INTO golden (input_id, protection, correct) VALUES (" +
-            std::to_string(10 + i) + ", 'none', " + (i < 8 ? "1" : "0") + ")");
+            std::to_string(i) + ");INSERT INTO golden (input_id, protection, correct, steps, duration_seconds, "
+            "first_token_seconds) VALUES (" + std::to_string(10 + i) + ", 'none', " + (i < 8 ? "1" : "0") + ", " +
+            timing + ")");
   }
   db.exec(
       "INSERT INTO worker (id, device, capacity, first_seen_ms, last_seen_ms, state) VALUES"

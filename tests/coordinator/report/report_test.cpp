@@ -139,10 +139,45 @@ TEST_F(ReportTest, BitPositionsAndSteps) {
   const auto step0 = row(table(report, "step_sdc"), {{"cell", 1}, {"step", 0}});
   EXPECT_EQ(step0["n"], 5);
   EXPECT_EQ(step0["sdc"], 2);
-  const auto share = row(table(report, "first_token_share"), {{"cell", 1}});
+  const auto share = row(table(report, "first_token_site_share"), {{"cell", 1}});
   EXPECT_EQ(share["first_token"], 5);
   EXPECT_DOUBLE_EQ(share["share"].get<double>(), 0.25);
   EXPECT_DOUBLE_EQ(share["sdc_rate_first"].get<double>(), 0.4);
+}
+
+TEST_F(ReportTest, FirstTokenShareOfGoldenGenerationTime) {
+  // Pooled, not averaged over runs: none (0.05 + 0.45) / (1.0 + 3.0), ft2
+  // (0.11 + 0.66) / (1.1 + 3.3).
+  const auto report = json();
+  const auto& time = table(report, "first_token_time_share");
+  const auto none = row(time, {{"model", "m"}, {"dataset", "qa"}, {"protection", "none"}});
+  EXPECT_EQ(none["runs"], 2);
+  EXPECT_DOUBLE_EQ(none["mean_steps"].get<double>(), 20);
+  EXPECT_NEAR(none["first_token_seconds"].get<double>(), 0.5, 1e-12);
+  EXPECT_NEAR(none["seconds"].get<double>(), 4.0, 1e-12);
+  EXPECT_NEAR(none["share"].get<double>(), 0.125, 1e-12);
+  EXPECT_NEAR(none["min_run_share"].get<double>(), 0.05, 1e-12);
+  EXPECT_NEAR(none["max_run_share"].get<double>(), 0.15, 1e-12);
+  EXPECT_NEAR(none["even_share"].get<double>(), 0.05, 1e-12);
+  const auto ft2 = row(time, {{"protection", "ft2"}});
+  EXPECT_NEAR(ft2["share"].get<double>(), 0.175, 1e-12);
+  EXPECT_NEAR(ft2["max_run_share"].get<double>(), 0.2, 1e-12);
+  // The choice golden runs have durations but no first-token time (NULL, 0).
+  ASSERT_EQ(time["rows"].size(), 2u);
+  for (const auto& r : time["rows"]) EXPECT_EQ(r["dataset"], "qa");
+}
+
+TEST_F(ReportTest, FirstTokenTimeNeedsSchemaVersion4) {
+  // A database no coordinator of this build has opened lacks the view; the
+  // read-only report says so instead of failing.
+  store::Database(db_).exec("DROP VIEW first_token_time");
+  ReportOptions options;
+  options.by = ReportView::step;
+  const auto report = json(options);
+  const auto& time = table(report, "first_token_time_share");
+  EXPECT_TRUE(time["rows"].empty());
+  EXPECT_NE(time["notes"][0].get<std::string>().find("schema version 4"), std::string::npos) << time["notes"];
+  for (const auto& t : json()["tables"]) EXPECT_NE(t["id"], "first_token_time_share");
 }
 
 TEST_F(ReportTest, WeightAccuracyRelativeChangeAwrclThreshold) {
@@ -190,6 +225,12 @@ TEST_F(ReportTest, ByPicksOnePart) {
   EXPECT_EQ(report["tables"][0]["id"], "bit_sdc");
   options.by = ReportView::protection;
   EXPECT_EQ(json(options)["tables"].size(), 2u);
+  options.by = ReportView::step;
+  const auto steps = json(options);
+  ASSERT_EQ(steps["tables"].size(), 3u);
+  EXPECT_EQ(steps["tables"][0]["id"], "step_sdc");
+  EXPECT_EQ(steps["tables"][1]["id"], "first_token_site_share");
+  EXPECT_EQ(steps["tables"][2]["id"], "first_token_time_share");
 }
 
 TEST_F(ReportTest, TableFormatIsAligned) {

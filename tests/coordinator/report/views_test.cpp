@@ -1,6 +1,7 @@
-// The SQL views (schema/migrations/0002_views.sql) as a user at `sqlite3
-// results.db` sees them: their Wilson bounds equal common/stats', and the
-// counts match the fixture (report_fixture.h).
+// The SQL views (schema/migrations/0002_views.sql and
+// 0004_first_token_time.sql) as a user at `sqlite3 results.db` sees them:
+// their Wilson bounds equal common/stats', and the counts match the
+// fixture (report_fixture.h).
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -62,6 +63,29 @@ TEST_F(ViewsTest, CountsMatchTheFixture) {
   EXPECT_NEAR(single("SELECT accuracy FROM weight_accuracy_rates WHERE cell_id = 4"), 0.4, 1e-12);
   EXPECT_EQ(single("SELECT nan_trials FROM weight_accuracy WHERE cell_id = 5"), 2);
   EXPECT_EQ(single("SELECT count(*) FROM cell_rates WHERE wilson_low = 0.0 AND sdc = 0"), 3);
+}
+
+TEST_F(ViewsTest, FirstTokenTimeIsTheShareOfGoldenSeconds) {
+  store::Database db((dir_ / "results.db").string(), store::OpenMode::read_only);
+  store::Statement query(db,
+                         "SELECT model, dataset, protection, runs, first_token_seconds, seconds, first_token_share, "
+                         "min_run_share, max_run_share, even_share FROM first_token_time ORDER BY protection");
+  // Only the qa runs have first-token times (choice's are NULL and 0).
+  ASSERT_TRUE(query.step());
+  EXPECT_EQ(query.column_text(2), "ft2");
+  EXPECT_EQ(query.column_int64(3), 2);
+  EXPECT_NEAR(query.column_double(4), 0.77, 1e-12);
+  EXPECT_NEAR(query.column_double(5), 4.4, 1e-12);
+  EXPECT_NEAR(query.column_double(6), 0.175, 1e-12);
+  EXPECT_NEAR(query.column_double(7), 0.1, 1e-12);
+  EXPECT_NEAR(query.column_double(8), 0.2, 1e-12);
+  EXPECT_NEAR(query.column_double(9), 0.05, 1e-12);
+  ASSERT_TRUE(query.step());
+  EXPECT_EQ(query.column_text(0), "m");
+  EXPECT_EQ(query.column_text(1), "qa");
+  EXPECT_EQ(query.column_text(2), "none");
+  EXPECT_NEAR(query.column_double(6), 0.125, 1e-12);
+  EXPECT_FALSE(query.step());
 }
 
 }  // namespace
