@@ -101,7 +101,10 @@ std::string metrics_text(store::Database& db, int64_t now_ms) {
   out += fmt::format("beamline_trials_pending {}\n", all.pending);
 
   metric_header(out, "beamline_cell_trials_planned", "gauge", "Trials planned per cell.");
-  std::string per_cell;
+  // Per-cell series carry the cell's factors as labels, so their number is
+  // the campaign's cell count (docs/report.md: 4 per cell, 2 more per
+  // transient cell with trials), never a per-trial or per-site figure.
+  std::string per_cell, wilson_low, wilson_high;
   store::Statement cells(db,
                          "SELECT id, kind, model, dataset, fault_model, protection, "
                          "coalesce(targets, selection || ' p=' || rate, ''), planned_trials, done_trials, sdc_trials, "
@@ -117,10 +120,24 @@ std::string metrics_text(store::Database& db, int64_t now_ms) {
     per_cell += fmt::format("beamline_cell_trials_total{{{},outcome=\"masked\"}} {}\n", labels, done - sdc - due);
     per_cell += fmt::format("beamline_cell_trials_total{{{},outcome=\"sdc\"}} {}\n", labels, sdc);
     per_cell += fmt::format("beamline_cell_trials_total{{{},outcome=\"due\"}} {}\n", labels, due);
+    // Prometheus cannot compute a Wilson interval from the counters, so the
+    // bounds are served beside them. Only for transient cells (a weight
+    // cell's outcome is its accuracy) with trials (no NaN gauges).
+    if (cells.column_text(1) == "transient" && done > 0) {
+      const auto interval = stats::wilson_interval(static_cast<uint64_t>(sdc), static_cast<uint64_t>(done));
+      wilson_low += fmt::format("beamline_cell_sdc_wilson_low{{{}}} {}\n", labels, interval.low);
+      wilson_high += fmt::format("beamline_cell_sdc_wilson_high{{{}}} {}\n", labels, interval.high);
+    }
   }
   metric_header(out, "beamline_cell_trials_total", "counter",
                 "Trials stored per cell by outcome (masked = masked_identical + masked_correct).");
   out += per_cell;
+  metric_header(out, "beamline_cell_sdc_wilson_low", "gauge",
+                "Lower bound of the 95% Wilson score interval of a transient cell's SDC rate.");
+  out += wilson_low;
+  metric_header(out, "beamline_cell_sdc_wilson_high", "gauge",
+                "Upper bound of the 95% Wilson score interval of a transient cell's SDC rate.");
+  out += wilson_high;
 
   metric_header(out, "beamline_units", "gauge", "Work units by state.");
   for (const char* state : {"pending", "leased", "done", "cancelled"}) {

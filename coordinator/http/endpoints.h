@@ -14,8 +14,9 @@ namespace beamline::http {
 inline constexpr int64_t kThroughputWindowMs = 60'000;
 
 // Prometheus text exposition format 0.0.4: campaign progress (trials
-// planned, done, pending), per-cell trial counts by outcome, units by
-// state, workers alive, results per second, reissued leases.
+// planned, done, pending), per-cell trial counts by outcome and the 95%
+// Wilson bounds of each transient cell's SDC rate, units by state, workers
+// alive, results per second, reissued leases.
 std::string metrics_text(store::Database& db, int64_t now_ms);
 
 // {"campaign", "complete", "planned", "done", "pending", "sdc", "due",

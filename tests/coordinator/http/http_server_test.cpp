@@ -1,7 +1,8 @@
 // The HTTP endpoint over the report fixture database (known counts, see
 // tests/coordinator/report/report_fixture.h): /metrics (also through
-// promtool check metrics), /api/status, /api/cells, /api/layers, the
-// dashboard's files, bad paths and methods, a missing database.
+// promtool check metrics) with the cells' Wilson gauges, /api/status,
+// /api/cells, /api/layers, the dashboard's files, bad paths and methods, a
+// missing database; the Grafana dashboard's queries and data source.
 #include "coordinator/http/http_server.h"
 
 #include <gtest/gtest.h>
@@ -12,7 +13,9 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <regex>
+#include <sstream>
 
 #include "common/error.h"
 #include "common/stats/interval.h"
@@ -62,6 +65,44 @@ TEST_F(HttpServerTest, MetricsCountWhatTheDatabaseHolds) {
       << text;
   EXPECT_NE(text.find("outcome=\"masked\"} 11\n"), std::string::npos);
   EXPECT_NE(text.find("# TYPE beamline_results_per_second gauge\n"), std::string::npos);
+}
+
+// The value of the one sample of `series` whose labels contain `labels`.
+std::optional<double> sample(const std::string& metrics, const std::string& series, const std::string& labels) {
+  std::istringstream lines(metrics);
+  std::string line;
+  std::optional<double> value;
+  while (std::getline(lines, line)) {
+    if (line.rfind(series + "{", 0) != 0 || line.find(labels) == std::string::npos) continue;
+    if (value) return std::nullopt;  // more than one
+    value = std::stod(line.substr(line.rfind(' ') + 1));
+  }
+  return value;
+}
+
+TEST_F(HttpServerTest, MetricsCarryEachTransientCellsWilsonInterval) {
+  const std::string text = http_request(server_->port(), "/metrics").body;
+  EXPECT_NE(text.find("# TYPE beamline_cell_sdc_wilson_low gauge\n"), std::string::npos);
+  EXPECT_NE(text.find("# TYPE beamline_cell_sdc_wilson_high gauge\n"), std::string::npos);
+  // Cell 1: 8 SDC of 20; cell 2: 2 of 20; the same labels as the counters.
+  const std::string cell1 = "cell=\"1\",kind=\"transient\",model=\"m\",dataset=\"qa\",fault=\"single_bit\","
+                            "protection=\"none\",sites=\"all\"";
+  const auto low1 = sample(text, "beamline_cell_sdc_wilson_low", cell1);
+  const auto high1 = sample(text, "beamline_cell_sdc_wilson_high", cell1);
+  ASSERT_TRUE(low1 && high1) << text;
+  EXPECT_DOUBLE_EQ(*low1, stats::wilson_interval(8, 20).low);
+  EXPECT_DOUBLE_EQ(*high1, stats::wilson_interval(8, 20).high);
+  const auto high2 = sample(text, "beamline_cell_sdc_wilson_high", "cell=\"2\",");
+  ASSERT_TRUE(high2);
+  EXPECT_DOUBLE_EQ(*high2, stats::wilson_interval(2, 20).high);
+  // Weight cells have no SDC interval: two gauges per transient cell only.
+  EXPECT_FALSE(sample(text, "beamline_cell_sdc_wilson_low", "cell=\"3\",").has_value());
+  size_t gauges = 0;
+  for (size_t at = text.find("\nbeamline_cell_sdc_wilson_"); at != std::string::npos;
+       at = text.find("\nbeamline_cell_sdc_wilson_", at + 1)) {
+    ++gauges;
+  }
+  EXPECT_EQ(gauges, 4u);
 }
 
 TEST_F(HttpServerTest, PromtoolAcceptsTheMetrics) {
@@ -137,11 +178,15 @@ TEST_F(HttpServerTest, DashboardFilesAndBadRequests) {
   EXPECT_EQ(http_request(server_->port(), "/metrics", "HEAD").status, 200);
 }
 
+nlohmann::json grafana_dashboard() {
+  std::ifstream in(BEAMLINE_SOURCE_DIR "/dashboards/grafana/beamline.json");
+  EXPECT_TRUE(in) << "dashboards/grafana/beamline.json";
+  return nlohmann::json::parse(in);
+}
+
 TEST_F(HttpServerTest, GrafanaDashboardQueriesOnlySeriesTheEndpointServes) {
   const std::string metrics = http_request(server_->port(), "/metrics").body;
-  std::ifstream in(BEAMLINE_SOURCE_DIR "/dashboards/grafana/beamline.json");
-  ASSERT_TRUE(in) << "dashboards/grafana/beamline.json";
-  const auto dashboard = nlohmann::json::parse(in);
+  const auto dashboard = grafana_dashboard();
   const std::regex series("beamline_[a-z_]+");
   int queries = 0;
   for (const auto& panel : dashboard.at("panels")) {
@@ -155,6 +200,52 @@ TEST_F(HttpServerTest, GrafanaDashboardQueriesOnlySeriesTheEndpointServes) {
     }
   }
   EXPECT_GE(queries, 10);
+}
+
+TEST(GrafanaDashboard, SdcRatePanelShowsTheWilsonInterval) {
+  const auto dashboard = grafana_dashboard();
+  const nlohmann::json* sdc = nullptr;
+  for (const auto& panel : dashboard.at("panels")) {
+    if (panel.at("title").get<std::string>().rfind("SDC rate per cell", 0) == 0) sdc = &panel;
+  }
+  ASSERT_NE(sdc, nullptr);
+  std::string exprs;
+  for (const auto& target : sdc->at("targets")) exprs += target.at("expr").get<std::string>() + "\n";
+  EXPECT_NE(exprs.find("beamline_cell_sdc_wilson_low"), std::string::npos) << exprs;
+  EXPECT_NE(exprs.find("beamline_cell_sdc_wilson_high"), std::string::npos) << exprs;
+  EXPECT_NE(exprs.find("outcome=\"sdc\""), std::string::npos) << exprs;
+  // The three instant queries become one row per cell.
+  bool merged = false;
+  for (const auto& transformation : sdc->value("transformations", nlohmann::json::array())) {
+    merged = merged || transformation.at("id") == "merge";
+  }
+  EXPECT_TRUE(merged);
+}
+
+TEST(GrafanaDashboard, DataSourceIsAVariableWithADefault) {
+  // File provisioning does not substitute import inputs such as
+  // ${DS_PROMETHEUS}: every panel and query names the `datasource`
+  // variable, which defaults to the default Prometheus data source.
+  const auto dashboard = grafana_dashboard();
+  EXPECT_FALSE(dashboard.contains("__inputs"));
+  EXPECT_EQ(dashboard.dump().find("${DS_"), std::string::npos);
+  const nlohmann::json* variable = nullptr;
+  for (const auto& v : dashboard.at("templating").at("list")) {
+    if (v.at("name") == "datasource") variable = &v;
+  }
+  ASSERT_NE(variable, nullptr);
+  EXPECT_EQ(variable->at("type"), "datasource");
+  EXPECT_EQ(variable->at("query"), "prometheus");
+  EXPECT_EQ(variable->at("current").at("value"), "default");
+  int uses = 0;
+  for (const auto& panel : dashboard.at("panels")) {
+    EXPECT_EQ(panel.at("datasource").at("uid"), "${datasource}") << panel["title"];
+    for (const auto& target : panel.at("targets")) {
+      EXPECT_EQ(target.at("datasource").at("uid"), "${datasource}") << panel["title"];
+      ++uses;
+    }
+  }
+  EXPECT_GE(uses, 10);
 }
 
 TEST_F(HttpServerTest, StopClosesThePort) {
