@@ -7,6 +7,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <chrono>
+#include <cstdio>
 #include <optional>
 #include <thread>
 
@@ -59,6 +60,7 @@ tcp::endpoint parse_endpoint(const std::string& host_port) {
 // the sessions below can name it.
 struct ServerCore {
   std::string host_port, db_path, dashboard_dir;
+  Announce announce = Announce::on_stderr;
   // Made by start() and destroyed by stop() after the thread is joined:
   // destroying it destroys every pending handler and so closes every
   // session's socket. Declared before the acceptor, which it outlives.
@@ -173,11 +175,12 @@ void ServerCore::accept() {
 
 struct HttpServer::Impl : ServerCore {};
 
-HttpServer::HttpServer(std::string host_port, std::string db_path, std::string dashboard_dir)
+HttpServer::HttpServer(std::string host_port, std::string db_path, std::string dashboard_dir, Announce announce)
     : impl_(std::make_unique<Impl>()) {
   impl_->host_port = std::move(host_port);
   impl_->db_path = std::move(db_path);
   impl_->dashboard_dir = std::move(dashboard_dir);
+  impl_->announce = announce;
 }
 
 HttpServer::~HttpServer() { stop(); }
@@ -198,7 +201,15 @@ void HttpServer::start() {
   impl_->accept();
   impl_->running = true;
   impl_->thread = std::thread([impl = impl_.get()] { impl->ioc->run(); });
-  spdlog::info("http: serving {} on {}:{}", impl_->db_path, endpoint.address().to_string(), impl_->port);
+  const std::string host = endpoint.address().is_v6() ? "[" + endpoint.address().to_string() + "]"
+                                                      : endpoint.address().to_string();
+  if (impl_->announce == Announce::on_stderr) {
+    // One write, flushed: a reader waiting for the port sees the whole line.
+    std::fputs(fmt::format("http: serving {} at http://{}:{}/\n", impl_->db_path, host, impl_->port).c_str(), stderr);
+    std::fflush(stderr);
+  } else {
+    spdlog::info("http: serving {} at http://{}:{}/", impl_->db_path, host, impl_->port);
+  }
 }
 
 void HttpServer::stop() {

@@ -15,11 +15,18 @@
 
 namespace beamline::http {
 
+// Whether start() writes "http: serving DB at http://HOST:PORT/" to stderr
+// (whatever the log level: with port 0 it is the only way to learn the
+// port; scripts and tests read it). `beamline serve` prints its own line on
+// stdout and asks for quiet.
+enum class Announce { on_stderr, quiet };
+
 class HttpServer {
  public:
   // host_port: "HOST:PORT" ("127.0.0.1:8080"; port 0 picks a free port);
   // bind to a non-loopback address only when the user asks for it.
-  HttpServer(std::string host_port, std::string db_path, std::string dashboard_dir);
+  HttpServer(std::string host_port, std::string db_path, std::string dashboard_dir,
+             Announce announce = Announce::on_stderr);
   ~HttpServer();  // stops
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;

@@ -28,7 +28,7 @@ void run_serve(const ServeArgs& args) {
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  HttpServer server(args.http, args.db, args.dashboard);
+  HttpServer server(args.http, args.db, args.dashboard, Announce::quiet);
   server.start();
   const std::string host = args.http.substr(0, args.http.rfind(':'));
   // The line scripts and tests read to learn the port (0 picks one).

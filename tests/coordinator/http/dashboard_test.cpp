@@ -1,45 +1,26 @@
 // The dashboard in a real browser: headless Chromium (Debian's chromium)
-// loads / from a running `beamline serve` over the fixture database, runs the page's
-// scripts (the vendored Chart.js included) and dumps the DOM; the test
-// checks the charts were drawn with the database's values.
+// loads / from a running `beamline serve` over the fixture database, runs
+// the page's scripts (the vendored Chart.js included) and dumps the DOM;
+// the test checks the charts were drawn with the database's values.
+// live_coordinator_test.cpp does the same against a running coordinator.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
-#include <array>
-#include <cstdio>
 #include <filesystem>
 #include <regex>
 #include <string>
 
+#include "tests/coordinator/http/headless_chromium.h"
 #include "tests/coordinator/http/serve_process.h"
 #include "tests/coordinator/report/report_fixture.h"
 
 namespace beamline::http {
 namespace {
 
-// Runs a shell command and returns its standard output.
-std::string capture(const std::string& command) {
-  std::string output;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (!pipe) return output;
-  std::array<char, 4096> buffer{};
-  size_t read = 0;
-  while ((read = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) output.append(buffer.data(), read);
-  pclose(pipe);
-  return output;
-}
-
-std::string attribute_of(const std::string& dom, const std::string& element_id, const std::string& attribute) {
-  const std::regex tag("<[^>]*id=\"" + element_id + "\"[^>]*>");
-  std::smatch match;
-  if (!std::regex_search(dom, match, tag)) return "";
-  const std::string element = match.str();
-  const std::regex value(attribute + "=\"([^\"]*)\"");
-  return std::regex_search(element, match, value) ? match[1].str() : "";
-}
+using beamline::testing::attribute_of;
 
 TEST(Dashboard, HeadlessChromiumDrawsTheChartsFromTheDatabase) {
-  ASSERT_EQ(std::system("command -v chromium > /dev/null"), 0)
+  ASSERT_TRUE(beamline::testing::chromium_available())
       << "chromium (Debian package, scripts/packages.txt) is not installed";
   std::string pattern = (std::filesystem::temp_directory_path() / "beamline-dashboard-XXXXXX").string();
   ASSERT_NE(mkdtemp(pattern.data()), nullptr);
@@ -48,13 +29,8 @@ TEST(Dashboard, HeadlessChromiumDrawsTheChartsFromTheDatabase) {
   beamline::testing::ServeProcess server((dir / "results.db").string());
   ASSERT_NE(server.port(), 0) << server.first_line();
 
-  // --virtual-time-budget lets the page's timers and fetches run (virtual
-  // time waits for the network) before the DOM is dumped; no wall-clock wait.
   const std::string url = "http://127.0.0.1:" + std::to_string(server.port()) + "/";
-  const std::string dom = capture("chromium --headless --no-sandbox --disable-gpu --disable-dev-shm-usage "
-                                  "--no-first-run --user-data-dir=" + (dir / "profile").string() +
-                                  " --virtual-time-budget=20000 --dump-dom " + url + " 2> " +
-                                  (dir / "chromium.log").string());
+  const std::string dom = beamline::testing::dump_dom(url, dir);
   server.stop();
   std::filesystem::remove_all(dir);
   ASSERT_FALSE(dom.empty()) << "chromium printed no DOM";

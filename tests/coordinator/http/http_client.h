@@ -10,7 +10,8 @@ struct HttpReply {
   std::string body;
 };
 
-// Throws boost::system::system_error when nothing listens on the port.
+// Throws boost::system::system_error when nothing listens on the port or
+// the exchange takes longer than a minute.
 HttpReply http_request(unsigned short port, const std::string& target, const std::string& method = "GET");
 
 }  // namespace beamline::testing
