@@ -22,13 +22,22 @@ const char* to_string(DropReason reason) {
 }
 
 std::string peer_text(const std::string& routing_id) {
+  // A peer chooses its own id (up to 255 bytes): enough of it to tell
+  // peers apart, never a flood of hex in the log.
+  constexpr size_t kShownBytes = 16;
   const bool printable = std::all_of(routing_id.begin(), routing_id.end(), [](char c) {
     return std::isprint(static_cast<unsigned char>(c)) != 0;
   });
-  if (printable) return routing_id;
-  std::string hex = "0x";
-  for (const char c : routing_id) hex += fmt::format("{:02x}", static_cast<unsigned char>(c));
-  return hex;
+  const std::string shown = routing_id.substr(0, printable ? 4 * kShownBytes : kShownBytes);
+  std::string text;
+  if (printable) {
+    text = shown;
+  } else {
+    text = "0x";
+    for (const char c : shown) text += fmt::format("{:02x}", static_cast<unsigned char>(c));
+  }
+  if (shown.size() < routing_id.size()) text += fmt::format("... ({} bytes)", routing_id.size());
+  return text;
 }
 
 BadFrameLog::BadFrameLog(store::Store& store, const Clock& clock)

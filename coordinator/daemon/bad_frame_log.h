@@ -57,7 +57,7 @@ class BadFrameLog {
 };
 
 // A ZeroMQ routing id as text: printable ids as they are, generated ones
-// (binary, 5 bytes) in hex.
+// (binary, 5 bytes) in hex; long ones cut, with their length.
 std::string peer_text(const std::string& routing_id);
 
 }  // namespace beamline::coordinator

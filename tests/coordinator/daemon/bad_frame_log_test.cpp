@@ -60,6 +60,10 @@ TEST(PeerText, PrintableIdsStayGeneratedOnesBecomeHex) {
   EXPECT_EQ(peer_text("rogue"), "rogue");
   EXPECT_EQ(peer_text(std::string("\x00\x80\x00\x00\x29", 5)), "0x0080000029");
   EXPECT_EQ(peer_text(""), "");
+  std::string sixteen_bytes;
+  for (int i = 0; i < 16; ++i) sixteen_bytes += "01";
+  EXPECT_EQ(peer_text(std::string(200, '\x01')), "0x" + sixteen_bytes + "... (200 bytes)");
+  EXPECT_EQ(peer_text(std::string(100, 'r')), std::string(64, 'r') + "... (100 bytes)");
 }
 
 }  // namespace
