@@ -68,6 +68,10 @@ void LocalWorkers::stop(int grace_ms) {
   if (wait_all(children_, grace_ms)) return;
   for (const pid_t child : children_) ::kill(child, SIGTERM);
   if (wait_all(children_, 5000)) return;
+  kill_all();
+}
+
+void LocalWorkers::kill_all() {
   for (const pid_t child : children_) ::kill(child, SIGKILL);
   wait_all(children_, 5000);
 }

@@ -24,6 +24,9 @@ class LocalWorkers {
   // Waits up to grace_ms for them to exit on their own (after the
   // coordinator's Shutdown), then SIGTERM, then SIGKILL.
   void stop(int grace_ms);
+  // SIGKILL now and reap: for a second Ctrl-C, when the coordinator is
+  // already gone and nothing a worker holds could be stored any more.
+  void kill_all();
 
  private:
   std::vector<pid_t> children_;

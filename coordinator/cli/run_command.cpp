@@ -12,6 +12,7 @@
 #include "common/campaign/campaign_parser.h"
 #include "common/error.h"
 #include "common/manifest/manifest.h"
+#include "common/stop_signals.h"
 #include "coordinator/cli/coordinator_command.h"
 #include "coordinator/cli/local_workers.h"
 #include "coordinator/cli/progress_printer.h"
@@ -83,7 +84,13 @@ int run_locally(RunOptions& options) {
     throw;
   }
   printer.finish();
-  workers.stop(2000);  // they exit on the Shutdown they were sent; stragglers get SIGTERM
+  if (code == kExitStopped && StopSignals::count() >= 2) {
+    // A second Ctrl-C: leave at once. The coordinator has returned, so
+    // nothing the workers hold can be stored now; a resume reruns it.
+    workers.kill_all();
+  } else {
+    workers.stop(2000);  // they exit on the Shutdown they were sent; stragglers get SIGTERM
+  }
   if (workers_gone) {
     throw Error(fmt::format("{}: every worker exited before the campaign was complete (their errors are above); "
                             "the database {} resumes with the same command",
