@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -19,6 +20,9 @@
 #include <thread>
 #include <vector>
 
+#include "common/campaign/campaign_parser.h"
+#include "common/campaign/synthetic.h"
+#include "common/fault/fault_model.h"
 #include "coordinator/store/sqlite_db.h"
 
 namespace beamline::testing {
@@ -105,13 +109,24 @@ class ProcessTest : public ::testing::Test {
   }
 
   // Starts a coordinator and returns it with its endpoint (empty if it never
-  // bound). bind "" picks a free port.
+  // bound). `extra`: option/value pairs, replacing the defaults here.
   std::pair<Process, std::string> coordinator(const std::string& db, const std::string& campaign,
-                                              const std::string& bind = "tcp://127.0.0.1:*") {
+                                              const std::string& bind = "tcp://127.0.0.1:*",
+                                              const std::vector<std::string>& extra = {}) {
     const std::string endpoint_file = db + ".endpoint";
     std::filesystem::remove(endpoint_file);
     std::vector<std::string> args = {"--log-level", "info", "coordinator", "--db", db, "--bind", bind,
-                                     "--endpoint-file", endpoint_file, "--heartbeat-ms", "200", "--lease-ms", "4000"};
+                                     "--endpoint-file", endpoint_file};
+    for (const char* flag : {"--heartbeat-ms", "200", "--lease-ms", "4000"}) args.push_back(flag);
+    for (size_t i = 0; i + 1 < extra.size(); i += 2) {
+      const auto given = std::find(args.begin(), args.end(), extra[i]);
+      if (given != args.end()) {
+        *(given + 1) = extra[i + 1];  // an option is given once (CLI11 refuses repeats)
+      } else {
+        args.push_back(extra[i]);
+        args.push_back(extra[i + 1]);
+      }
+    }
     if (!campaign.empty()) {
       args.push_back("--campaign");
       args.push_back(campaign);
@@ -125,9 +140,18 @@ class ProcessTest : public ::testing::Test {
     return {std::move(process), endpoint};
   }
 
-  Process worker(const std::string& endpoint, const std::string& id) {
-    return Process({"--log-level", "info", "worker", "--connect", endpoint, "--id", id, "--model-root", dir_.string()},
+  // model_root "" is the test's folder.
+  Process worker(const std::string& endpoint, const std::string& id, const std::string& model_root = "") {
+    return Process({"--log-level", "info", "worker", "--connect", endpoint, "--id", id, "--model-root",
+                    model_root.empty() ? dir_.string() : model_root},
                    path("worker-" + id + ".log"));
+  }
+
+  std::string log(const std::string& name) const {
+    std::ifstream in(path(name));
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
   }
 
   static bool wait_until(const std::function<bool()>& done, std::chrono::seconds timeout = std::chrono::seconds(180)) {
@@ -163,6 +187,36 @@ class ProcessTest : public ::testing::Test {
               rows.column_text(3) + "\n";
     }
     return text;
+  }
+
+  // Every stored trial of a synthetic campaign checked against
+  // run_synthetic_trial (the pure function of seed, site key and index the
+  // workers run): "" when all agree, else the first differences.
+  static std::string synthetic_mismatches(const std::string& db_path, const std::string& campaign_path) {
+    const auto spec = campaign::load_campaign(campaign_path);
+    store::Database db(db_path, store::OpenMode::read_only);
+    store::Statement rows(db,
+                          "SELECT c.site_key, c.model, c.fault_model, t.trial_index, t.outcome, t.site FROM trial t"
+                          " JOIN cell c ON c.id = t.cell_id");
+    std::string differences;
+    size_t shown = 0;
+    while (rows.step()) {
+      const auto model = std::find_if(spec.models.begin(), spec.models.end(),
+                                      [&](const auto& m) { return m.name == rows.column_text(1); });
+      if (model == spec.models.end()) return "a trial of unknown model " + rows.column_text(1);
+      const auto index = static_cast<uint64_t>(rows.column_int64(3));
+      const auto expected = campaign::run_synthetic_trial(spec.seed, rows.column_text(0), index,
+                                                          fault::parse_fault_model(rows.column_text(2)),
+                                                          model->synthetic);
+      if (campaign::to_string(expected.outcome) != rows.column_text(4) || expected.site != rows.column_text(5)) {
+        if (shown++ < 5) {
+          differences += rows.column_text(0) + "#" + std::to_string(index) + ": stored " + rows.column_text(4) +
+                         " " + rows.column_text(5) + ", expected " + campaign::to_string(expected.outcome) + " " +
+                         expected.site + "\n";
+        }
+      }
+    }
+    return differences;
   }
 
   static std::string integrity(const std::string& db_path) {

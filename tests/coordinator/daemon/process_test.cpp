@@ -1,6 +1,8 @@
 // Real processes over loopback: a worker killed with SIGKILL mid-unit, the
 // coordinator killed with SIGKILL and restarted on its database, SIGTERM's
-// drain and resume, and `beamline run` end to end.
+// drain and resume, a second signal (coordinator and `run`), a changed data
+// file refused on both sides, and `beamline run` end to end. The rogue
+// client is in rogue_process_test.cpp.
 #include <fmt/core.h>
 #include <gtest/gtest.h>
 
@@ -109,7 +111,9 @@ TEST_F(ProcessTest, RunStartsWorkersShowsProgressAndPrintsTheReport) {
   const auto db = path("c.db");
   const auto run = run_beamline(fmt::format("run {} --workers 2 --db {}", shell_quote(campaign), shell_quote(db)));
   ASSERT_EQ(run.exit_code, 0) << run.err;
-  EXPECT_NE(run.err.find("800/800 trials"), std::string::npos) << run.err;
+  // Not a terminal: plain lines, the last one the finished campaign.
+  EXPECT_NE(run.err.find("progress: 800/800 trials"), std::string::npos) << run.err;
+  EXPECT_EQ(run.err.find("\r["), std::string::npos) << run.err;
   EXPECT_NE(run.out.find("SDC rate per cell"), std::string::npos) << run.out;
   EXPECT_EQ(query(db, "SELECT count(*) FROM trial"), 800);
   EXPECT_EQ(query(db, "SELECT count(*) FROM worker"), 2);
@@ -186,6 +190,166 @@ TEST_F(ProcessTest, ChangedCampaignFileIsRefusedUnlessItOnlyAddsCells) {
       fmt::format("run {} --workers 1 --db {}", shell_quote(write("c2.toml", changed)), shell_quote(db)));
   EXPECT_EQ(run.exit_code, 1);
   EXPECT_NE(run.err.find("does more than add cells"), std::string::npos) << run.err;
+  EXPECT_EQ(integrity(db), "ok");
+}
+
+
+// A first signal drains: no new units, wait for the ones in flight. A
+// worker stopped with SIGSTOP holds its unit forever, and liveness and
+// leases long enough keep the coordinator from taking it back, so the drain
+// cannot end before --drain-ms (10 minutes) -- unless the second signal
+// ends it at once.
+const std::vector<std::string> kDrainThatCannotEnd = {"--drain-ms", "600000", "--lease-ms", "600000",
+                                                      "--liveness", "1000"};
+
+TEST_F(ProcessTest, SecondSigtermExitsAtOnceWhileWorkersHoldUnitsAndTheDatabaseResumes) {
+  // 4 cells x 4 inputs x 10 trials = 160 trials of 20 ms, units of 5.
+  constexpr int64_t kTotal = 160;
+  const auto campaign = write("c.toml", synthetic_campaign("second-signal", 4, 10, 5, 20.0));
+  const auto db = path("c.db");
+  auto [c, endpoint] = coordinator(db, campaign, "tcp://127.0.0.1:*", kDrainThatCannotEnd);
+  ASSERT_FALSE(endpoint.empty());
+  auto stuck = worker(endpoint, "stuck");
+  auto busy = worker(endpoint, "busy");
+  ASSERT_TRUE(wait_until([&] {
+    return query(db, "SELECT count(*) FROM trial") > 0 &&
+           query(db, "SELECT count(*) FROM unit WHERE state = 'leased' AND lease_owner = 'stuck'") > 0;
+  }));
+  stuck.signal(SIGSTOP);
+  ASSERT_TRUE(wait_until([&] {
+    return query(db, "SELECT count(*) FROM unit WHERE state = 'leased' AND lease_owner = 'stuck'") > 0;
+  }));
+  c.signal(SIGTERM);
+  // Two signals sent back to back may merge into one; the second goes once
+  // the first is seen.
+  ASSERT_TRUE(wait_until([&] { return log("coordinator.log").find("stopping: no new units") != std::string::npos; }));
+  c.signal(SIGTERM);
+  EXPECT_EQ(c.wait(std::chrono::seconds(120)), 130);  // a deadline far below the 600 s the drain would take
+  EXPECT_NE(log("coordinator.log").find("second signal: exiting without waiting"), std::string::npos);
+
+  // Consistent, and nothing was released on the way out: the stuck unit is
+  // still leased, its worker still alive in the table.
+  EXPECT_EQ(integrity(db), "ok");
+  const auto before = query(db, "SELECT count(*) FROM trial");
+  EXPECT_GT(before, 0);
+  EXPECT_LT(before, kTotal);
+  EXPECT_GE(query(db, "SELECT count(*) FROM unit WHERE state = 'leased' AND lease_owner = 'stuck'"), 1);
+  EXPECT_EQ(query(db, "SELECT count(*) FROM worker WHERE id = 'stuck' AND state = 'alive'"), 1);
+  EXPECT_EQ(query(db, "SELECT completed_ms IS NULL FROM campaign"), 1);
+
+  // The workers die with what they held; fresh ones under the same ids
+  // resume on a restarted coordinator (their stale leases are released when
+  // they say hello), and every trial is stored exactly once.
+  stuck.signal(SIGKILL);
+  busy.signal(SIGKILL);
+  stuck.wait(kTimeout);
+  busy.wait(kTimeout);
+  auto [resumed, endpoint2] = coordinator(db, "");
+  ASSERT_FALSE(endpoint2.empty());
+  auto again1 = worker(endpoint2, "stuck");
+  auto again2 = worker(endpoint2, "busy");
+  EXPECT_EQ(resumed.wait(kTimeout), 0);
+  EXPECT_EQ(again1.wait(kTimeout), 0);
+  EXPECT_EQ(again2.wait(kTimeout), 0);
+  EXPECT_EQ(query(db, "SELECT count(*) FROM trial"), kTotal);
+  EXPECT_EQ(query(db, "SELECT count(DISTINCT cell_id || ':' || trial_index) FROM trial"), kTotal);
+  EXPECT_EQ(query(db, "SELECT count(*) FROM unit WHERE state <> 'done'"), 0);
+  EXPECT_EQ(synthetic_mismatches(db, campaign), "");
+  EXPECT_EQ(integrity(db), "ok");
+}
+
+TEST_F(ProcessTest, SecondCtrlCExitsRunAtOnceKillsItsWorkersAndTheSameCommandResumes) {
+  constexpr int64_t kTotal = 160;
+  const auto campaign = write("c.toml", synthetic_campaign("second-ctrl-c", 4, 10, 5, 20.0));
+  const auto db = path("c.db");
+  std::vector<std::string> args = {"run", campaign, "--workers", "2", "--db", db};
+  args.insert(args.end(), kDrainThatCannotEnd.begin(), kDrainThatCannotEnd.end());
+  Process run(args, path("run.log"));
+  // Stop worker 0 (its pid is in the worker table) while it holds a unit.
+  ASSERT_TRUE(wait_until([&] {
+    return query(db, "SELECT count(*) FROM trial") > 0 &&
+           query(db, "SELECT count(*) FROM unit WHERE state = 'leased' AND lease_owner = 'local-0/cpu'") > 0;
+  }));
+  const auto stuck_pid = static_cast<pid_t>(query(db, "SELECT pid FROM worker WHERE id = 'local-0/cpu'"));
+  const auto other_pid = static_cast<pid_t>(query(db, "SELECT pid FROM worker WHERE id = 'local-1/cpu'"));
+  ASSERT_GT(stuck_pid, 0);
+  ASSERT_GT(other_pid, 0);
+  ASSERT_EQ(::kill(stuck_pid, SIGSTOP), 0);
+  ASSERT_TRUE(wait_until([&] {
+    return query(db, "SELECT count(*) FROM unit WHERE state = 'leased' AND lease_owner = 'local-0/cpu'") > 0;
+  }));
+  run.signal(SIGINT);
+  ASSERT_TRUE(wait_until([&] { return log("run.log").find("stopping: no new units") != std::string::npos; }));
+  run.signal(SIGINT);
+  EXPECT_EQ(run.wait(std::chrono::seconds(120)), 130);
+  EXPECT_NE(log("run.log").find("second signal: exiting without waiting"), std::string::npos);
+  // No worker outlives run, the stopped one included.
+  EXPECT_NE(::kill(stuck_pid, 0), 0);
+  EXPECT_NE(::kill(other_pid, 0), 0);
+  EXPECT_EQ(integrity(db), "ok");
+  EXPECT_LT(query(db, "SELECT count(*) FROM trial"), kTotal);
+  EXPECT_GE(query(db, "SELECT count(*) FROM unit WHERE state = 'leased'"), 1);  // left as they were
+
+  const auto again = run_beamline(fmt::format("run {} --workers 2 --db {}", shell_quote(campaign), shell_quote(db)));
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(query(db, "SELECT count(*) FROM trial"), kTotal);
+  EXPECT_EQ(query(db, "SELECT count(DISTINCT cell_id || ':' || trial_index) FROM trial"), kTotal);
+  EXPECT_EQ(synthetic_mismatches(db, campaign), "");
+  EXPECT_EQ(integrity(db), "ok");
+}
+
+TEST_F(ProcessTest, ChangedDataFileUnderTheWorkersModelRootIsRefusedOnBothSides) {
+  // The coordinator digests its campaign root; the worker's --model-root has
+  // the same model but a dataset with one byte changed (same size).
+  const std::string data = "{\"prompt\": \"2+2=\", \"answers\": [\"4\"], \"task\": \"math\"}\n";
+  std::string changed = data;
+  changed[changed.find('4')] = '5';
+  for (const char* root : {"coord", "elsewhere"}) {
+    std::filesystem::create_directories(dir_ / root / "models" / "m");
+    std::filesystem::create_directories(dir_ / root / "data");
+    std::ofstream(dir_ / root / "models" / "m" / "config.json") << "{\"a\": 1}";
+  }
+  std::ofstream(dir_ / "coord" / "data" / "d.jsonl") << data;
+  std::ofstream(dir_ / "elsewhere" / "data" / "d.jsonl") << changed;
+  const auto campaign = write("coord/c.toml", R"(
+[campaign]
+name = "data-mismatch"
+seed = 1
+[[model]]
+name = "m"
+path = "models/m"
+[[dataset]]
+name = "d"
+path = "data/d.jsonl"
+inputs = 1
+[[fault]]
+model = "single_bit"
+[budget]
+trials_per_input = 1
+)");
+  const auto db = path("c.db");
+  auto [c, endpoint] = coordinator(db, campaign);
+  ASSERT_FALSE(endpoint.empty());
+  const auto root = (dir_ / "elsewhere").string();
+  auto first = worker(endpoint, "first", root);
+  EXPECT_EQ(first.wait(kTimeout), 1);
+  const auto worker_log = log("worker-first.log");
+  EXPECT_NE(worker_log.find("manifest mismatch"), std::string::npos) << worker_log;
+  EXPECT_NE(worker_log.find("data/d.jsonl"), std::string::npos) << worker_log;
+  // The coordinator recorded why, leased nothing, and keeps serving: a
+  // second such worker is heard and refused the same way.
+  const auto refused = [&] {
+    return query(db, "SELECT count(*) FROM event WHERE kind = 'worker_gone'"
+                     " AND detail LIKE '%manifest mismatch: data/d.jsonl%'");
+  };
+  ASSERT_TRUE(wait_until([&] { return refused() >= 1; }));
+  auto second = worker(endpoint, "second", root);
+  EXPECT_EQ(second.wait(kTimeout), 1);
+  ASSERT_TRUE(wait_until([&] { return refused() >= 2; }));
+  EXPECT_EQ(query(db, "SELECT count(*) FROM unit WHERE issue_count > 0"), 0);
+  EXPECT_NE(log("coordinator.log").find("manifest mismatch: data/d.jsonl"), std::string::npos);
+  c.signal(SIGTERM);
+  EXPECT_EQ(c.wait(kTimeout), 130);  // it was still running
   EXPECT_EQ(integrity(db), "ok");
 }
 
