@@ -6,7 +6,8 @@
 
 namespace beamline::worker {
 
-UnitExecutor::UnitExecutor(units::UnitRunner& runner) : runner_(runner), thread_([this] { loop(); }) {}
+UnitExecutor::UnitExecutor(units::UnitRunner& runner)
+    : runner_(runner), thread_([this] { loop(); }), prefetch_thread_([this] { prefetch_loop(); }) {}
 
 UnitExecutor::~UnitExecutor() { stop(); }
 
@@ -16,6 +17,7 @@ void UnitExecutor::submit(wire::WorkUnit unit) {
     queue_.push_back(std::move(unit));
   }
   wake_.notify_one();
+  prefetch_wake_.notify_one();
 }
 
 std::vector<UnitEvent> UnitExecutor::take_events() {
@@ -55,7 +57,33 @@ void UnitExecutor::stop() {
     queue_.clear();
   }
   wake_.notify_one();
+  prefetch_wake_.notify_one();
   if (thread_.joinable()) thread_.join();
+  if (prefetch_thread_.joinable()) prefetch_thread_.join();
+}
+
+const wire::WorkUnit* UnitExecutor::next_to_prefetch() const {
+  // Only behind a running unit: an idle executor starts the unit itself.
+  if (!running_ || queue_.empty() || prefetched_.count(queue_.front().unit_id())) return nullptr;
+  return &queue_.front();
+}
+
+void UnitExecutor::prefetch_loop() {
+  while (true) {
+    wire::WorkUnit unit;
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      prefetch_wake_.wait(lock, [this] { return quit_ || next_to_prefetch() != nullptr; });
+      if (quit_) return;
+      unit = *next_to_prefetch();
+      prefetched_.insert(unit.unit_id());
+    }
+    try {
+      runner_.prefetch(unit, stop_);
+    } catch (const std::exception&) {
+      // The unit's own run reports what is wrong with it.
+    }
+  }
 }
 
 void UnitExecutor::loop() {
@@ -69,6 +97,7 @@ void UnitExecutor::loop() {
       queue_.pop_front();
       running_ = UnitInHand{unit.unit_id(), 0};
     }
+    prefetch_wake_.notify_one();  // the next queued unit, if any, can be prepared now
     const uint64_t id = unit.unit_id();
     UnitEvent last{id, std::nullopt, true, ""};
     try {
@@ -86,6 +115,7 @@ void UnitExecutor::loop() {
     }
     std::lock_guard<std::mutex> lock(mutex_);
     running_.reset();
+    prefetched_.erase(id);
     if (!stop_.load() || !last.error.empty()) events_.push_back(std::move(last));
   }
 }

@@ -3,12 +3,18 @@
 // socket loop keeps heartbeating while a long unit computes. The runner
 // thread only calls the UnitRunner and queues events; the socket loop takes
 // them with take_events() -- the runner never touches the socket.
+//
+// Pipelining: while a unit runs, a second thread asks the runner to
+// prefetch the unit queued next (UnitRunner::prefetch: its model, inputs
+// and golden runs), once per unit, so that unit starts from warm caches.
+// Results of the running unit stream out batch by batch meanwhile.
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -49,6 +55,9 @@ class UnitExecutor {
 
  private:
   void loop();
+  void prefetch_loop();
+  // The queued unit to prefetch next, if any (mutex_ held).
+  const wire::WorkUnit* next_to_prefetch() const;
 
   units::UnitRunner& runner_;
   mutable std::mutex mutex_;
@@ -58,7 +67,10 @@ class UnitExecutor {
   std::vector<UnitEvent> events_;
   std::atomic<bool> stop_{false};
   bool quit_ = false;
+  std::set<uint64_t> prefetched_;  // unit ids handed to prefetch (queued or running ones)
+  std::condition_variable prefetch_wake_;
   std::thread thread_;
+  std::thread prefetch_thread_;
 };
 
 }  // namespace beamline::worker

@@ -31,6 +31,7 @@ std::shared_ptr<const engine::GoldenRun> GoldenCache::get(const GoldenKey& key, 
 void GoldenCache::forget(const GoldenKey& key) { runs_.erase(key); }
 
 void GoldenCache::report(const GoldenKey& key, const judge::DatasetInput& input, const GoldenNames& names) {
+  std::lock_guard<std::mutex> lock(pending_mutex_);
   if (reported_.count(key)) return;
   auto found = runs_.find(key);
   if (found == runs_.end()) return;  // never computed here: nothing to report
@@ -39,6 +40,7 @@ void GoldenCache::report(const GoldenKey& key, const judge::DatasetInput& input,
 }
 
 std::vector<wire::GoldenRun> GoldenCache::take_pending() {
+  std::lock_guard<std::mutex> lock(pending_mutex_);
   std::vector<wire::GoldenRun> out;
   out.swap(pending_);
   return out;

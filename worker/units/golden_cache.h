@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <set>
 #include <string>
 #include <tuple>
@@ -42,6 +43,10 @@ struct GoldenNames {
   std::string protection = "none";  // its label, as in cell keys ("none", "ft2:policy=...")
 };
 
+// Not thread-safe except where noted: the owner (ModelRunner) guards get,
+// forget and report with its state lock. take_pending and report share an
+// internal lock, so a running unit takes its pending messages while
+// another thread fills the cache.
 class GoldenCache {
  public:
   // At most `capacity` runs are kept (least recently used dropped first; a
@@ -61,7 +66,7 @@ class GoldenCache {
   // Queues the GoldenRun message of a cached run, once per key per worker.
   void report(const GoldenKey& key, const judge::DatasetInput& input, const GoldenNames& names);
 
-  // The queued messages, emptied.
+  // The queued messages, emptied. Safe beside get/forget/report.
   std::vector<wire::GoldenRun> take_pending();
 
   size_t size() const { return runs_.size(); }
@@ -74,6 +79,7 @@ class GoldenCache {
   size_t capacity_;
   uint64_t uses_ = 0;
   std::map<GoldenKey, Entry> runs_;
+  std::mutex pending_mutex_;  // guards reported_ and pending_
   std::set<GoldenKey> reported_;
   std::vector<wire::GoldenRun> pending_;
 };

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <map>
 #include <mutex>
+#include <shared_mutex>
 
 #include "common/campaign/campaign_spec.h"
 #include "common/error.h"
@@ -59,7 +60,9 @@ struct ModelRunner::State {
   explicit State(const RunnerOptions& o) : options(o) {}
 
   RunnerOptions options;
-  std::mutex mutex;  // one unit at a time (see the header)
+  std::mutex run_mutex;          // one unit at a time (see the header)
+  std::shared_mutex model_use;   // exclusive: weights being written (weight-fault trials)
+  std::mutex state_mutex;        // the caches below
   ModelCache models;
   GoldenCache goldens;
   InputSelector selector;
@@ -130,61 +133,117 @@ struct ModelRunner::State {
     return selector.select(key, *u.rows, u.rule, count, golden_correct, what);
   }
 
-  void run_transient(const wire::WorkUnit& unit, const Unit& u, const EmitTrials& emit,
-                     const std::atomic<bool>& stop) {
+  // A transient unit's input and golden runs (computed on first use). With
+  // `report`, their GoldenRun messages are queued for the unit's batches.
+  // Needs the model lock (shared) and the state lock.
+  struct TransientGoldens {
+    const judge::DatasetInput* input = nullptr;
+    std::shared_ptr<const engine::GoldenRun> unprotected, golden;
+  };
+  TransientGoldens transient_goldens(const wire::WorkUnit& unit, const Unit& u, bool report) {
     const auto index = static_cast<size_t>(unit.input_index());
     const size_t row = select(unit, u, index + 1)[index];
-    const judge::DatasetInput& input = u.rows->rows[row];
+    TransientGoldens g;
+    g.input = &u.rows->rows[row];
     const GoldenNames names{unit.model().name(), unit.dataset().name(), unit.input_index()};
-
     const GoldenKey unprotected_key = golden_key(u, row, "none");
-    const auto unprotected = goldens.get(unprotected_key, *u.model, input, engine::ProtectionSetup{});
-    goldens.report(unprotected_key, input, names);
-    auto golden = unprotected;
+    g.unprotected = goldens.get(unprotected_key, *u.model, *g.input, engine::ProtectionSetup{});
+    if (report) goldens.report(unprotected_key, *g.input, names);
+    g.golden = g.unprotected;
     if (u.protection_label != "none") {
       const GoldenKey key = golden_key(u, row, u.protection_key);
-      golden = goldens.get(key, *u.model, input, u.protection);
+      g.golden = goldens.get(key, *u.model, *g.input, u.protection);
       GoldenNames protected_names = names;
       protected_names.protection = u.protection_label;
-      goldens.report(key, input, protected_names);
+      if (report) goldens.report(key, *g.input, protected_names);
     }
-    TransientInput in;
-    in.model = u.model;
-    in.input = &input;
-    in.golden = golden.get();
-    in.unprotected = unprotected.get();
-    in.protection = u.protection;
-    run_transient_trials(unit, in, emit, stop);
+    return g;
   }
 
-  void run_weight(const wire::WorkUnit& unit, const Unit& u, const EmitTrials& emit, const std::atomic<bool>& stop) {
+  // A weight unit's evaluation set (its inputs' golden runs computed, and
+  // reported with `report`) and its fault-free evaluation. Needs the model
+  // lock (shared) and the state lock.
+  struct WeightReference {
+    std::vector<judge::DatasetInput> eval_set;
+    weightfaults::EvalOptions eval;
+    const weightfaults::EvalSummary* fault_free = nullptr;
+  };
+  WeightReference weight_reference(const wire::WorkUnit& unit, const Unit& u, bool report) {
     const auto inputs = static_cast<size_t>(unit.dataset().inputs());
     const std::vector<size_t> rows = select(unit, u, inputs);
-    std::vector<judge::DatasetInput> eval_set;
+    WeightReference w;
     for (size_t i = 0; i < rows.size(); ++i) {
       const judge::DatasetInput& input = u.rows->rows[rows[i]];
-      eval_set.push_back(input);
+      w.eval_set.push_back(input);
       // The inputs' golden rows, as transient cells of the same dataset
       // record them (the store keeps the first it receives).
       const GoldenKey key = golden_key(u, rows[i], "none");
       goldens.get(key, *u.model, input, engine::ProtectionSetup{});
-      goldens.report(key, input, GoldenNames{unit.model().name(), unit.dataset().name(), static_cast<int64_t>(i)});
+      if (report) {
+        goldens.report(key, input, GoldenNames{unit.model().name(), unit.dataset().name(), static_cast<int64_t>(i)});
+      }
     }
-    WeightInput in;
-    in.model = u.model;
-    in.eval_set = &eval_set;
-    in.protection = u.protection;
-    in.eval = weight_eval_options(unit);
+    w.eval = weight_eval_options(unit);
     const std::string reference_key =
         fmt::format("{}#{}#{}#{}#{}#{}", u.model_key, u.dataset_key, unit.dataset().selection(), inputs,
-                    u.protection_key, weightfaults::to_string(in.eval.choice_scoring));
+                    u.protection_key, weightfaults::to_string(w.eval.choice_scoring));
     auto reference = fault_free.find(reference_key);
     if (reference == fault_free.end()) {
-      reference = fault_free.emplace(reference_key, weightfaults::evaluate(*u.model, eval_set, u.protection, in.eval))
-                      .first;
+      reference =
+          fault_free.emplace(reference_key, weightfaults::evaluate(*u.model, w.eval_set, u.protection, w.eval)).first;
     }
-    in.fault_free = &reference->second;
+    w.fault_free = &reference->second;
+    return w;
+  }
+
+  void run_transient(const wire::WorkUnit& unit, const EmitTrials& emit, const std::atomic<bool>& stop) {
+    // Readers only: trials run beside a prefetch's golden runs.
+    std::shared_lock<std::shared_mutex> model_lock(model_use);
+    Unit u;
+    TransientGoldens g;
+    {
+      std::lock_guard<std::mutex> state_lock(state_mutex);
+      u = prepare(unit);
+      g = transient_goldens(unit, u, /*report=*/true);
+    }
+    TransientInput in;
+    in.model = u.model;
+    in.input = g.input;
+    in.golden = g.golden.get();
+    in.unprotected = g.unprotected.get();
+    in.protection = u.protection;
+    run_transient_trials(unit, in, emit, stop);
+  }
+
+  void run_weight(const wire::WorkUnit& unit, const EmitTrials& emit, const std::atomic<bool>& stop) {
+    Unit u;
+    WeightReference w;
+    {
+      std::shared_lock<std::shared_mutex> model_lock(model_use);
+      std::lock_guard<std::mutex> state_lock(state_mutex);
+      u = prepare(unit);
+      w = weight_reference(unit, u, /*report=*/true);
+    }
+    // The trials write into the cached model: nobody else reads it meanwhile.
+    std::unique_lock<std::shared_mutex> model_lock(model_use);
+    WeightInput in;
+    in.model = u.model;
+    in.eval_set = &w.eval_set;
+    in.protection = u.protection;
+    in.eval = w.eval;
+    in.fault_free = w.fault_free;
     run_weight_trials(unit, in, emit, stop);
+  }
+
+  void prefetch(const wire::WorkUnit& unit, bool weight) {
+    std::shared_lock<std::shared_mutex> model_lock(model_use);
+    std::lock_guard<std::mutex> state_lock(state_mutex);
+    const Unit u = prepare(unit);
+    if (weight) {
+      weight_reference(unit, u, /*report=*/false);
+    } else {
+      transient_goldens(unit, u, /*report=*/false);
+    }
   }
 };
 
@@ -194,11 +253,29 @@ ModelRunner::ModelRunner(const RunnerOptions& options) : state_(std::make_unique
 
 ModelRunner::~ModelRunner() = default;
 
-size_t ModelRunner::models_loaded() const { return state_->models.size(); }
-size_t ModelRunner::golden_runs_cached() const { return state_->goldens.size(); }
+size_t ModelRunner::models_loaded() const {
+  std::lock_guard<std::mutex> lock(state_->state_mutex);
+  return state_->models.size();
+}
+
+size_t ModelRunner::golden_runs_cached() const {
+  std::lock_guard<std::mutex> lock(state_->state_mutex);
+  return state_->goldens.size();
+}
+
+void ModelRunner::prefetch(const wire::WorkUnit& unit, const std::atomic<bool>& stop) {
+  if (stop.load()) return;
+  try {
+    const bool weight = campaign::is_weight_fault(fault::parse_fault_model(unit.fault().model()));
+    check_unit(unit, weight);
+    state_->prefetch(unit, weight);
+  } catch (const std::exception&) {
+    // run() reports what is wrong with the unit when it runs it.
+  }
+}
 
 void ModelRunner::run(const wire::WorkUnit& unit, const EmitBatch& emit, const std::atomic<bool>& stop) {
-  std::lock_guard<std::mutex> lock(state_->mutex);
+  std::lock_guard<std::mutex> lock(state_->run_mutex);
   if (stop.load()) return;
   const auto emit_trials = [&](std::vector<wire::TrialResult>&& trials) {
     UnitBatch batch;
@@ -209,11 +286,10 @@ void ModelRunner::run(const wire::WorkUnit& unit, const EmitBatch& emit, const s
   try {
     const bool weight = campaign::is_weight_fault(fault::parse_fault_model(unit.fault().model()));
     check_unit(unit, weight);
-    const State::Unit u = state_->prepare(unit);
     if (weight) {
-      state_->run_weight(unit, u, emit_trials, stop);
+      state_->run_weight(unit, emit_trials, stop);
     } else {
-      state_->run_transient(unit, u, emit_trials, stop);
+      state_->run_transient(unit, emit_trials, stop);
     }
   } catch (const std::exception& e) {
     // Errors from LibTorch (c10::Error) land here too: the daemon reports

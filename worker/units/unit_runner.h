@@ -43,6 +43,17 @@ class UnitRunner {
   // an input index past the selected inputs); the daemon reports it in
   // Results.error and the coordinator logs it.
   virtual void run(const wire::WorkUnit& unit, const EmitBatch& emit, const std::atomic<bool>& stop) = 0;
+
+  // Pipelining: the set-up of a unit that will run next (model load, input
+  // selection, golden runs), done on another thread while run() works on
+  // the current unit, so the next run() starts from its caches. It never
+  // emits and never changes what run() returns; it may block while the
+  // running unit needs the model to itself (weight faults). Errors are
+  // dropped: run() reports them when the unit runs. Default: nothing.
+  virtual void prefetch(const wire::WorkUnit& unit, const std::atomic<bool>& stop) {
+    (void)unit;
+    (void)stop;
+  }
 };
 
 // The runner for every model kind: synthetic units run at once without
