@@ -138,6 +138,9 @@ int main(int argc, char** argv) {
           stats.admitted += s.admitted;
           stats.prefill_resumed += s.prefill_resumed;
           stats.resume_rejected += s.resume_rejected;
+          stats.prefill_seconds += s.prefill_seconds - before.prefill_seconds;
+          stats.decode_seconds += s.decode_seconds - before.decode_seconds;
+          stats.pass_seconds += s.pass_seconds - before.pass_seconds;
         };
         const auto run_naive = [&] {
           const auto start = Clock::now();
@@ -182,6 +185,8 @@ int main(int argc, char** argv) {
                 static_cast<double>(stats.row_steps) / static_cast<double>(std::max<int64_t>(stats.forward_steps, 1)),
                 static_cast<long long>(stats.early_exits), static_cast<long long>(stats.admitted),
                 static_cast<long long>(stats.prefill_resumed), static_cast<long long>(stats.resume_rejected));
+    std::printf("  engine time: %.3f s in all, %.3f s in passes, of which %.3f s prefill steps, %.3f s later steps\n",
+                fast.seconds, stats.pass_seconds, stats.prefill_seconds, stats.decode_seconds);
     std::printf("ratio engine_vs_naive_%s %.2f\n", m.name.c_str(), ratio);
     std::fflush(stdout);
   }

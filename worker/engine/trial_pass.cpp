@@ -286,7 +286,10 @@ PassStatus Pass::run() {
       options.hooks = &hooks;
       const at::Tensor ids = step_inputs(options);
       const int64_t first_column = cache_.length();
+      const auto step_started = Clock::now();
       const at::Tensor logits = lm_.forward_step(ids, at::Tensor(), cache_, options);
+      (step_ == 0 ? ctx_.stats.prefill_seconds : ctx_.stats.decode_seconds) +=
+          std::chrono::duration<double>(Clock::now() - step_started).count();
       const int64_t columns = cache_.length() - first_column;
       ++ctx_.stats.forward_steps;
       ctx_.stats.row_steps += batch;
@@ -344,6 +347,7 @@ PassStatus Pass::run() {
 }
 
 void Pass::finish(double seconds) {
+  ctx_.stats.pass_seconds += seconds;
   const Row& control = rows_[0];
   const double share = seconds / static_cast<double>(std::max<int64_t>(trials_run(), 1));
   ++ctx_.stats.passes;

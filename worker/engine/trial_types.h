@@ -59,6 +59,10 @@ struct EngineStats {
   int64_t admitted = 0;           // trials that joined a running batch at their fault step
   int64_t prefill_resumed = 0;    // prefill trials that started past block 0
   int64_t resume_rejected = 0;    // batches whose resumed prefill was not bit-identical
+  // Where the time went (benchmarks print it; tests never read it).
+  double prefill_seconds = 0;     // forward steps at step 0
+  double decode_seconds = 0;      // forward steps at later steps
+  double pass_seconds = 0;        // whole passes (forward steps included)
 };
 
 }  // namespace beamline::engine
