@@ -59,6 +59,11 @@ void add_train_command(CLI::App& app) {
   c->add_option("--max-positions", o.shape.max_positions, "max_position_embeddings")->capture_default_str();
   c->add_flag("--attention-bias", o.shape.attention_bias, "llama: biases on q, k, v and o_proj (config attention_bias)");
   c->add_option("--rope-theta", o.shape.rope_theta, "llama: rotary base (config rope_theta)")->capture_default_str();
+  c->add_option("--lookup-curriculum", o.data.lookup_curriculum_steps,
+                "Steps at the start during which --lookup-curriculum-share of the sequences are option lookups")
+      ->capture_default_str();
+  c->add_option("--lookup-curriculum-share", o.data.lookup_curriculum_share, "See --lookup-curriculum")
+      ->capture_default_str();
   c->add_option("--bare-lookup-share", o.data.bare_lookup_share,
                 "Share of option lookups that start with the options instead of a choice question's text")
       ->capture_default_str();

@@ -7,12 +7,12 @@
 // brown D". Naming the letter straight after the prompt needs recall and
 // option matching composed inside one position, which a 4-layer model did
 // not learn in any 45-minute recipe tried (models/*/TRAINING.md). With the
-// value written out, the letter is a copy from the option whose value
-// matches the token just produced, and each option lists its letter right
-// before its value ("D brown"), so what the copy reads is the previous
-// token, which the math worked answers already teach heads to fetch. The
-// judge reads the letter; log-likelihood scoring scores each option's
-// whole continuation (TaskExample::option_continuations).
+// value written out, and each option listed as "brown D" (value, then its
+// letter), the letter is a plain induction copy: find the earlier
+// occurrence of the token just written and copy the token after it, the
+// circuit small transformers learn most readily. The judge reads the
+// letter; log-likelihood scoring scores each option's whole continuation
+// (TaskExample::option_continuations).
 #include <fmt/core.h>
 
 #include "worker/tasks/fact_world.h"
@@ -30,7 +30,7 @@ char letter_of(size_t slot) { return static_cast<char>('A' + slot); }
 std::string listed_options(const std::vector<std::string>& options) {
   std::string listed;
   for (size_t slot = 0; slot < options.size(); ++slot) {
-    listed += fmt::format(" {} {}", letter_of(slot), options[slot]);
+    listed += fmt::format(" {} {}", options[slot], letter_of(slot));
   }
   return listed;
 }
@@ -91,9 +91,12 @@ TaskExample make_option_lookup_example(uint64_t seed, uint64_t index, bool with_
   example.training.push_back({example.prompt, false});
   // Dense supervision: every option is looked up once, in a random order;
   // only the letters are learned (the values are given).
+  // Bare lookups use a choice answer's own cue ("answer : brown D"); behind
+  // a question, where "answer :" must give the recalled value, "which".
+  const std::string cue = with_question ? " which " : " answer : ";
   for (const size_t slot : distinct_indices(rng, example.options.size(), example.options.size())) {
     if (example.answer.empty()) example.answer = std::string(1, letter_of(slot));
-    example.training.push_back({" which " + example.options[slot], false});
+    example.training.push_back({cue + example.options[slot], false});
     example.training.push_back({fmt::format(" {} .", letter_of(slot)), true});
   }
   return example;

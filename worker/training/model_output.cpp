@@ -43,6 +43,8 @@ void write_data_record(const std::string& dir, const DataOptions& data, const nl
       {"qa_facts", {data.task_options.min_facts, data.task_options.max_facts}},
       {"qa_curriculum_steps", data.qa_curriculum_steps},
       {"bare_lookup_share", data.bare_lookup_share},
+      {"lookup_curriculum_steps", data.lookup_curriculum_steps},
+      {"lookup_curriculum_share", data.lookup_curriculum_share},
       {"math_max_operand", data.task_options.max_operand},
       {"choice_world_seed", data.task_options.world_seed},
       {"eval_count", eval_count},

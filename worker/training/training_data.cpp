@@ -44,6 +44,9 @@ TrainingStream::TrainingStream(DataOptions options, tokenizer::Tokenizer tokeniz
       w.qa + w.math + w.choice + w.choice_facts + w.option_lookup <= 0) {
     throw Error("task weights must be non-negative with a positive sum");
   }
+  if (!(options_.lookup_curriculum_share >= 0 && options_.lookup_curriculum_share <= 1)) {
+    throw Error("--lookup-curriculum-share: expected a share between 0 and 1");
+  }
   if (!(options_.bare_lookup_share >= 0 && options_.bare_lookup_share <= 1)) {
     throw Error("--bare-lookup-share: expected a share between 0 and 1");
   }
@@ -72,16 +75,21 @@ TokenSequence TrainingStream::example(uint64_t k, int64_t step) const {
     sequence.kind = kind;
     return sequence;
   };
+  const auto lookup = [&] {
+    const bool bare = CounterRng(seed, "training/lookup-bare", k).next_double() < options_.bare_lookup_share;
+    return labelled(tokenize(tasks::make_option_lookup_example(seed, k, !bare)), "lookup");
+  };
+  if (step < options_.lookup_curriculum_steps &&
+      CounterRng(seed, "training/lookup-curriculum", k).next_double() < options_.lookup_curriculum_share) {
+    return lookup();
+  }
   if ((draw -= w.qa) < 0) {
     return labelled(tokenize(tasks::make_qa_example(seed, Split::train, k, qa_options_at(step))), "qa");
   }
   if ((draw -= w.math) < 0) {
     return labelled(tokenize(tasks::make_math_example(seed, Split::train, k, options_.task_options)), "math");
   }
-  if ((draw -= w.option_lookup) < 0) {
-    const bool bare = CounterRng(seed, "training/lookup-bare", k).next_double() < options_.bare_lookup_share;
-    return labelled(tokenize(tasks::make_option_lookup_example(seed, k, !bare)), "lookup");
-  }
+  if ((draw -= w.option_lookup) < 0) return lookup();
   if ((draw -= w.choice) < 0 || facts_.empty()) {
     return labelled(tokenize(tasks::make_choice_example(seed, Split::train, k, options_.task_options)), "choice");
   }

@@ -44,6 +44,11 @@ struct DataOptions {
   // Share of option lookups written without the choice question's text in
   // front, so the options also sit at the start of a sequence.
   double bare_lookup_share = 0;
+  // Lookup curriculum: over the first `lookup_curriculum_steps` steps, this
+  // share of the sequences are option lookups whatever the task weights
+  // say, so the copy the choice answer needs forms early.
+  int64_t lookup_curriculum_steps = 0;
+  double lookup_curriculum_share = 0.5;
 };
 
 struct TokenSequence {

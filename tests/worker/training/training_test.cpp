@@ -16,7 +16,11 @@
 #include "worker/training/eval_sets.h"
 #include "worker/training/lr_schedule.h"
 #include "worker/training/task_tokenizer.h"
+#include "common/error.h"
+#include "worker/training/model_init.h"
+#include "worker/training/model_shape.h"
 #include "worker/training/trainer.h"
+#include "worker/training/training_data.h"
 
 namespace beamline::training {
 namespace {
@@ -172,6 +176,78 @@ TEST_F(TrainingTest, EvalSetsGiveEachAnswerRoomToFinish) {
   const auto row = nlohmann::json::parse(line);
   EXPECT_EQ(row.at("max_new_tokens"), 2);
   EXPECT_EQ(row.at("options").size(), 4U);
+}
+
+}  // namespace
+}  // namespace beamline::training
+
+namespace beamline::training {
+namespace {
+
+TrainingStream mix_stream(const DataOptions& options) {
+  const auto tokenizer = tokenizer::Tokenizer::from_json(task_tokenizer_json().dump(), "task tokenizer");
+  return TrainingStream(options, tokenizer);
+}
+
+TEST(TrainingStream, LookupCurriculumFillsItsShareOfTheFirstSteps) {
+  DataOptions options;
+  options.weights = default_task_weights(TrainTask::mix);  // no lookups of its own
+  options.lookup_curriculum_steps = 10;
+  options.lookup_curriculum_share = 0.5;
+  const TrainingStream stream = mix_stream(options);
+  int during = 0, after = 0;
+  for (uint64_t k = 0; k < 400; ++k) {
+    during += stream.example(k, 9).kind == "lookup" ? 1 : 0;
+    after += stream.example(k, 10).kind == "lookup" ? 1 : 0;
+  }
+  EXPECT_NEAR(during, 200, 40);  // half, within about 4 standard deviations
+  EXPECT_EQ(after, 0);
+  // Outside the curriculum's share the draw is the weights' own.
+  for (uint64_t k = 0; k < 400; ++k) {
+    const auto in = stream.example(k, 9);
+    if (in.kind != "lookup") EXPECT_EQ(in.ids, stream.example(k, 10).ids);
+  }
+}
+
+TEST(TrainingStream, BareLookupsStartWithTheOptions) {
+  DataOptions options;
+  options.weights = TaskWeights{0, 0, 0, 0, 1};
+  options.bare_lookup_share = 1;
+  const TrainingStream bare = mix_stream(options);
+  options.bare_lookup_share = 0;
+  const TrainingStream behind_question = mix_stream(options);
+  const auto tokenizer = tokenizer::Tokenizer::from_json(task_tokenizer_json().dump(), "task tokenizer");
+  for (uint64_t k = 0; k < 20; ++k) {
+    const auto text = [&](const std::vector<int64_t>& ids) {
+      return tokenizer.decode(std::vector<int32_t>(ids.begin(), ids.end()), true);
+    };
+    const std::string b = text(bare.example(k, 0).ids);
+    const std::string q = text(behind_question.example(k, 0).ids);
+    EXPECT_EQ(b.rfind("options :", 0), 0u) << b;
+    EXPECT_NE(b.find(" answer : "), std::string::npos) << b;
+    EXPECT_EQ(q.rfind("question : what is", 0), 0u) << q;
+    EXPECT_NE(q.find(" which "), std::string::npos) << q;
+  }
+}
+
+TEST(ModelShape, AttentionBiasAndRopeThetaReachTheConfigAndTheWeights) {
+  ModelShape shape;
+  shape.vocab_size = task_vocab_size();
+  shape.attention_bias = true;
+  shape.rope_theta = 5e5;
+  const auto config = model_config_json(shape);
+  EXPECT_EQ(config["attention_bias"], true);
+  EXPECT_DOUBLE_EQ(config["rope_theta"].get<double>(), 5e5);
+  int64_t total = 0, biases = 0;
+  for (const auto& [name, tensor] : initial_weights(shape)) {
+    total += tensor.numel();
+    if (name.find("_proj.bias") != std::string::npos) biases += tensor.numel();
+  }
+  EXPECT_EQ(total, parameter_count(shape));
+  EXPECT_EQ(biases, shape.layers * (2 * shape.hidden + 2 * shape.kv_heads * (shape.hidden / shape.heads)));
+  ModelShape opt = shape;
+  opt.arch = TrainArch::opt;
+  EXPECT_THROW(check_shape(opt), Error);
 }
 
 }  // namespace
