@@ -113,7 +113,7 @@ TEST(Cells, SyntheticExampleIsOneMillionTrials) {
 TEST(Cells, WeightFaultExampleIsWeightCellsOverEverySelection) {
   const auto spec = load_campaign(std::string(BEAMLINE_SOURCE_DIR) + "/examples/weight_faults.toml");
   const auto cells = expand_cells(spec);
-  ASSERT_EQ(cells.size(), 3u * 4u);  // rates x (2 components + 2 layer groups)
+  ASSERT_EQ(cells.size(), 2u * 2u * 5u * 4u);  // models x fault models x rates x (2 components + 2 layer groups)
   for (const auto& cell : cells) {
     EXPECT_EQ(cell.kind, CellKind::weight);
     const auto ranges = plan_cell_trials(spec.budget, cell.kind, spec.datasets[cell.dataset].inputs);
@@ -122,7 +122,7 @@ TEST(Cells, WeightFaultExampleIsWeightCellsOverEverySelection) {
     EXPECT_EQ(ranges[0].size(), 8u);
   }
   EXPECT_EQ(cells[0].site_key,
-            "weight|model=tiny-llama|dataset=math|fault=bit_error_rate|rate=1e-06|selection=component=attention");
+            "weight|model=tiny-llama|dataset=choice|fault=bit_error_rate|rate=1e-07|selection=component=attention");
 }
 
 TEST(CampaignChange, OnlyAddingCellsIsAccepted) {
