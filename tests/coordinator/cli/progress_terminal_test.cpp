@@ -2,13 +2,9 @@
 // is a bar redrawn in place on stderr -- "\r[###---] done/total trials
 // (p%)  rate/s  ETA m:ss  SDC n  DUE n  workers n" and an erase to the end
 // of the line -- never the plain `progress:` lines meant for logs.
-#include <fmt/core.h>
 #include <gtest/gtest.h>
 #include <poll.h>
-#include <pty.h>
-#include <signal.h>
 #include <stdlib.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -19,7 +15,8 @@
 #include <string>
 #include <vector>
 
-#include "coordinator/store/sqlite_db.h"
+#include "tests/support/child_process.h"
+#include "tests/support/results_db.h"
 
 namespace beamline::testing {
 namespace {
@@ -31,22 +28,11 @@ struct TerminalRun {
 
 // Runs the built binary with its stdin, stdout and stderr on a new
 // pseudo-terminal and reads it until every writer has closed it.
-TerminalRun run_on_terminal(std::vector<std::string> args, std::chrono::seconds deadline) {
-  std::string binary = BEAMLINE_BINARY;
-  std::vector<char*> argv = {binary.data()};
-  for (auto& arg : args) argv.push_back(arg.data());
-  argv.push_back(nullptr);
-  winsize size{};
-  size.ws_row = 40;
-  size.ws_col = 160;
+TerminalRun run_on_terminal(const std::vector<std::string>& args, std::chrono::seconds deadline) {
   int terminal = -1;
-  const pid_t child = ::forkpty(&terminal, nullptr, nullptr, &size);
-  if (child == 0) {
-    ::execv(argv[0], argv.data());
-    _exit(127);
-  }
+  ChildProcess child = ChildProcess::on_terminal(args, 40, 160, terminal);
   TerminalRun run;
-  if (child < 0) return run;
+  if (terminal < 0) return run;
   const auto until = std::chrono::steady_clock::now() + deadline;
   char buffer[4096];
   while (std::chrono::steady_clock::now() < until) {
@@ -57,27 +43,10 @@ TerminalRun run_on_terminal(std::vector<std::string> args, std::chrono::seconds 
     run.output.append(buffer, static_cast<size_t>(n));
   }
   // The terminal closes just before the process exits: wait for it, up to
-  // the same deadline.
-  int status = 0;
-  pid_t done = 0;
-  while ((done = ::waitpid(child, &status, WNOHANG)) == 0 && std::chrono::steady_clock::now() < until) {
-    ::usleep(20000);
-  }
-  if (done == child) {
-    run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  } else {
-    ::kill(child, SIGKILL);
-    ::waitpid(child, &status, 0);
-  }
+  // the same deadline (one still running then is killed by `child`).
+  run.exit_code = child.wait(until).value_or(-1);
   ::close(terminal);
   return run;
-}
-
-int64_t count(const std::string& db_path, const std::string& sql) {
-  store::Database db(db_path, store::OpenMode::read_only);
-  store::Statement statement(db, sql);
-  statement.step();
-  return statement.column_int64(0);
 }
 
 class ProgressTerminalTest : public ::testing::Test {
@@ -148,8 +117,8 @@ unit_trials = 5
   EXPECT_EQ(last[2].str(), "160");
   EXPECT_EQ(last[3].str(), "100.0");
   EXPECT_EQ(last[5].str(), "0:00");
-  EXPECT_EQ(std::stoll(last[6].str()), count(db, "SELECT count(*) FROM trial WHERE outcome = 'sdc'"));
-  EXPECT_EQ(std::stoll(last[7].str()), count(db, "SELECT count(*) FROM trial WHERE outcome = 'due'"));
+  EXPECT_EQ(std::stoll(last[6].str()), query(db, "SELECT count(*) FROM trial WHERE outcome = 'sdc'"));
+  EXPECT_EQ(std::stoll(last[7].str()), query(db, "SELECT count(*) FROM trial WHERE outcome = 'due'"));
   EXPECT_GT(std::stoll(last[6].str()), 0);
   EXPECT_NE(out.find("SDC rate per cell"), std::string::npos);  // and the report after it
 }

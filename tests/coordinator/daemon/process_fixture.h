@@ -6,82 +6,31 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <stdlib.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <functional>
-#include <optional>
-#include <sstream>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "common/campaign/campaign_parser.h"
 #include "common/campaign/synthetic.h"
 #include "common/fault/fault_model.h"
 #include "coordinator/store/sqlite_db.h"
+#include "tests/support/child_process.h"
+#include "tests/support/results_db.h"
+#include "tests/support/text_file.h"
+#include "tests/support/wait_until.h"
 
 namespace beamline::testing {
 
-class Process {
- public:
-  Process() = default;
-  Process(const std::vector<std::string>& args, const std::string& log_file) {
-    std::vector<char*> argv;
-    std::string binary = BEAMLINE_BINARY;
-    argv.push_back(binary.data());
-    std::vector<std::string> copy = args;
-    for (auto& arg : copy) argv.push_back(arg.data());
-    argv.push_back(nullptr);
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      FILE* log = std::fopen(log_file.c_str(), "a");
-      if (log != nullptr) {
-        ::dup2(::fileno(log), 1);
-        ::dup2(::fileno(log), 2);
-      }
-      ::execv(argv[0], argv.data());
-      _exit(127);
-    }
-  }
-  Process(Process&& other) noexcept : pid_(other.pid_) { other.pid_ = -1; }
-  Process& operator=(Process&& other) noexcept {
-    std::swap(pid_, other.pid_);
-    return *this;
-  }
-  ~Process() {
-    if (pid_ > 0) {
-      ::kill(pid_, SIGKILL);
-      ::waitpid(pid_, nullptr, 0);
-    }
-  }
-
-  void signal(int sig) const { ::kill(pid_, sig); }
-  // The exit code (128 + n when killed by signal n), or nullopt on timeout.
-  std::optional<int> wait(std::chrono::seconds timeout) {
-    const auto until = std::chrono::steady_clock::now() + timeout;
-    while (pid_ > 0) {
-      int status = 0;
-      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-        pid_ = -1;
-        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-      }
-      if (std::chrono::steady_clock::now() >= until) return std::nullopt;
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    return std::nullopt;
-  }
-
- private:
-  pid_t pid_ = -1;
-};
-
 class ProcessTest : public ::testing::Test {
  protected:
+  // How long a poll waits for another process before the test fails.
+  static constexpr std::chrono::seconds kWaitDeadline{180};
+
   void SetUp() override {
     std::string pattern = (std::filesystem::temp_directory_path() / "beamline-procs-XXXXXX").string();
     ASSERT_NE(mkdtemp(pattern.data()), nullptr);
@@ -90,13 +39,7 @@ class ProcessTest : public ::testing::Test {
   void TearDown() override {
     if (HasFailure()) {
       for (const auto& entry : std::filesystem::directory_iterator(dir_)) {
-        if (entry.path().extension() != ".log") continue;
-        std::ifstream log(entry.path());
-        std::stringstream text;
-        text << log.rdbuf();
-        std::string tail = text.str();
-        if (tail.size() > 3000) tail = tail.substr(tail.size() - 3000);
-        std::cerr << "---- " << entry.path().filename() << "\n" << tail << "\n";
+        if (entry.path().extension() == ".log") print_log_tail(entry.path());
       }
     }
     std::filesystem::remove_all(dir_);
@@ -110,9 +53,9 @@ class ProcessTest : public ::testing::Test {
 
   // Starts a coordinator and returns it with its endpoint (empty if it never
   // bound). `extra`: option/value pairs, replacing the defaults here.
-  std::pair<Process, std::string> coordinator(const std::string& db, const std::string& campaign,
-                                              const std::string& bind = "tcp://127.0.0.1:*",
-                                              const std::vector<std::string>& extra = {}) {
+  std::pair<ChildProcess, std::string> coordinator(const std::string& db, const std::string& campaign,
+                                                   const std::string& bind = "tcp://127.0.0.1:*",
+                                                   const std::vector<std::string>& extra = {}) {
     const std::string endpoint_file = db + ".endpoint";
     std::filesystem::remove(endpoint_file);
     std::vector<std::string> args = {"--log-level", "info", "coordinator", "--db", db, "--bind", bind,
@@ -131,48 +74,22 @@ class ProcessTest : public ::testing::Test {
       args.push_back("--campaign");
       args.push_back(campaign);
     }
-    Process process(args, path("coordinator.log"));
-    std::string endpoint;
-    wait_until([&] {
-      std::ifstream in(endpoint_file);
-      return static_cast<bool>(std::getline(in, endpoint)) && !endpoint.empty();
-    });
-    return {std::move(process), endpoint};
+    ChildProcess process(args, path("coordinator.log"));
+    return {std::move(process), wait_for_first_line(endpoint_file, kWaitDeadline)};
   }
 
   // model_root "" is the test's folder.
-  Process worker(const std::string& endpoint, const std::string& id, const std::string& model_root = "") {
-    return Process({"--log-level", "info", "worker", "--connect", endpoint, "--id", id, "--model-root",
-                    model_root.empty() ? dir_.string() : model_root},
-                   path("worker-" + id + ".log"));
+  ChildProcess worker(const std::string& endpoint, const std::string& id, const std::string& model_root = "") {
+    return ChildProcess({"--log-level", "info", "worker", "--connect", endpoint, "--id", id, "--model-root",
+                         model_root.empty() ? dir_.string() : model_root},
+                        path("worker-" + id + ".log"));
   }
 
-  std::string log(const std::string& name) const {
-    std::ifstream in(path(name));
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-  }
+  std::string log(const std::string& name) const { return read_text_file(path(name)); }
 
-  static bool wait_until(const std::function<bool()>& done, std::chrono::seconds timeout = std::chrono::seconds(180)) {
-    const auto until = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < until) {
-      if (done()) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    return false;
-  }
-
-  static int64_t query(const std::string& db_path, const std::string& sql) {
-    if (!std::filesystem::exists(db_path)) return -1;
-    try {
-      store::Database db(db_path, store::OpenMode::read_only);
-      store::Statement statement(db, sql);
-      if (!statement.step()) return -1;
-      return statement.column_int64(0);
-    } catch (const std::exception&) {
-      return -1;  // not created yet
-    }
+  // The shared poll, with this fixture's deadline when a test names none.
+  static bool wait_until(const std::function<bool()>& done, std::chrono::seconds deadline = kWaitDeadline) {
+    return beamline::testing::wait_until(done, deadline);
   }
 
   // Every stored trial as text lines "cell key|index|outcome|site", sorted.
@@ -217,13 +134,6 @@ class ProcessTest : public ::testing::Test {
       }
     }
     return differences;
-  }
-
-  static std::string integrity(const std::string& db_path) {
-    store::Database db(db_path, store::OpenMode::read_only);
-    store::Statement check(db, "PRAGMA integrity_check");
-    check.step();
-    return check.column_text(0);
   }
 
   std::filesystem::path dir_;

@@ -126,7 +126,7 @@ TEST_F(ProcessTest, RunStartsWorkersShowsProgressAndPrintsTheReport) {
 TEST_F(ProcessTest, CtrlCStopsRunAndItsWorkersAndTheSameCommandResumes) {
   const auto campaign = write("c.toml", synthetic_campaign("ctrl-c", 8, 10, 5, 20.0));
   const auto db = path("c.db");
-  Process run({"run", campaign, "--workers", "2", "--db", db}, path("run.log"));
+  ChildProcess run({"run", campaign, "--workers", "2", "--db", db}, path("run.log"));
   ASSERT_TRUE(wait_until([&] { return query(db, "SELECT count(*) FROM trial") >= 20; }));
   run.signal(SIGINT);
   EXPECT_EQ(run.wait(kTimeout), 130);
@@ -156,10 +156,7 @@ TEST_F(ProcessTest, QuickstartOnTheBundledModelsWithTwoWorkersRecordsEveryTrialO
   // tasks, single_bit and none, unprotected and ft2: 24 cells, 4,800
   // trials; about a minute on a 2-core machine), only its root made
   // absolute since the copy lives elsewhere.
-  std::ifstream in(std::string(BEAMLINE_SOURCE_DIR) + "/examples/quickstart.toml");
-  std::stringstream text;
-  text << in.rdbuf();
-  std::string copy = text.str();
+  std::string copy = read_text_file(std::string(BEAMLINE_SOURCE_DIR) + "/examples/quickstart.toml");
   const std::string root = "root = \"..\"";
   ASSERT_NE(copy.find(root), std::string::npos);
   copy.replace(copy.find(root), root.size(), fmt::format("root = \"{}\"", BEAMLINE_SOURCE_DIR));
@@ -264,7 +261,7 @@ TEST_F(ProcessTest, SecondCtrlCExitsRunAtOnceKillsItsWorkersAndTheSameCommandRes
   const auto db = path("c.db");
   std::vector<std::string> args = {"run", campaign, "--workers", "2", "--db", db};
   args.insert(args.end(), kDrainThatCannotEnd.begin(), kDrainThatCannotEnd.end());
-  Process run(args, path("run.log"));
+  ChildProcess run(args, path("run.log"));
   // Stop worker 0 (its pid is in the worker table) while it holds a unit.
   ASSERT_TRUE(wait_until([&] {
     return query(db, "SELECT count(*) FROM trial") > 0 &&

@@ -20,18 +20,17 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
-#include <functional>
-#include <iostream>
 #include <nlohmann/json.hpp>
 #include <regex>
-#include <sstream>
 #include <thread>
 #include <vector>
 
-#include "coordinator/store/sqlite_db.h"
-#include "tests/coordinator/http/child_process.h"
 #include "tests/coordinator/http/headless_chromium.h"
 #include "tests/coordinator/http/http_client.h"
+#include "tests/support/child_process.h"
+#include "tests/support/results_db.h"
+#include "tests/support/text_file.h"
+#include "tests/support/wait_until.h"
 
 namespace beamline::testing {
 namespace {
@@ -86,9 +85,7 @@ class LiveCoordinatorTest : public ::testing::Test {
   void TearDown() override {
     if (HasFailure()) {
       for (const char* name : {"coordinator.log", "worker-w1.log", "worker-w2.log", "chromium.log"}) {
-        std::string tail = read(path(name));
-        if (tail.size() > 3000) tail = tail.substr(tail.size() - 3000);
-        std::cerr << "---- " << name << "\n" << tail << "\n";
+        print_log_tail(path(name));
       }
     }
     std::filesystem::remove_all(dir_);
@@ -99,36 +96,6 @@ class LiveCoordinatorTest : public ::testing::Test {
     std::ofstream(path(name)) << text;
     return path(name);
   }
-  static std::string read(const std::string& file) {
-    std::ifstream in(file);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-  }
-
-  // Polls until done() or the deadline (which only fails the test).
-  static bool wait_until(const std::function<bool()>& done) {
-    const auto until = std::chrono::steady_clock::now() + kTimeout;
-    while (std::chrono::steady_clock::now() < until) {
-      if (done()) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    return false;
-  }
-
-  // The first column of the first row, -1 when there is none or the
-  // database is not there yet.
-  static int64_t query(const std::string& db_path, const std::string& sql) {
-    if (!std::filesystem::exists(db_path)) return -1;
-    try {
-      store::Database db(db_path, store::OpenMode::read_only);
-      store::Statement statement(db, sql);
-      return statement.step() ? statement.column_int64(0) : -1;
-    } catch (const std::exception&) {
-      return -1;
-    }
-  }
-
   ChildProcess worker(const std::string& id) const {
     return ChildProcess({"worker", "--connect", endpoint_, "--id", id, "--model-root", dir_.string()},
                         path("worker-" + id + ".log"));
@@ -144,12 +111,9 @@ class LiveCoordinatorTest : public ::testing::Test {
                           "--endpoint-file", endpoint_file, "--http", "127.0.0.1:0", "--heartbeat-ms", "250",
                           "--liveness", "20"},
                          path("coordinator.log"));
-    wait_until([&] {
-      std::ifstream in(endpoint_file);
-      return static_cast<bool>(std::getline(in, endpoint_)) && !endpoint_.empty();
-    });
+    endpoint_ = wait_for_first_line(endpoint_file, kTimeout);
     std::smatch match;
-    const std::string logged = read(path("coordinator.log"));
+    const std::string logged = read_text_file(path("coordinator.log"));
     if (std::regex_search(logged, match, std::regex("http: serving .* at http://127\\.0\\.0\\.1:([0-9]+)/"))) {
       port_ = static_cast<unsigned short>(std::stoi(match[1].str()));
     }
@@ -163,18 +127,12 @@ class LiveCoordinatorTest : public ::testing::Test {
   std::string promtool(const std::string& metrics) {
     const std::string input = write("scrape.txt", metrics), output = path("promtool.txt");
     const int status = std::system(("promtool check metrics < " + input + " > " + output + " 2>&1").c_str());
-    const std::string said = read(output);
+    const std::string said = read_text_file(output);
     return status == 0 && said.empty() ? "" : "status " + std::to_string(status) + ": " + said;
   }
 
   static bool campaign_complete(const std::string& db) {
     return query(db, "SELECT completed_ms IS NOT NULL FROM campaign") == 1;
-  }
-  static std::string read_integrity(const std::string& db_path) {
-    store::Database db(db_path, store::OpenMode::read_only);
-    store::Statement check(db, "PRAGMA integrity_check");
-    check.step();
-    return check.column_text(0);
   }
 
   std::filesystem::path dir_;
@@ -201,7 +159,7 @@ TEST_F(LiveCoordinatorTest, DashboardMetricsAndStatusWhileACampaignRunsAndTheLoo
   // Phase 1: one worker.
   std::vector<ChildProcess> workers;
   workers.push_back(worker("w1"));
-  ASSERT_TRUE(wait_until([&] { return query(db, "SELECT count(*) FROM trial") > 0; }));
+  ASSERT_TRUE(wait_until([&] { return query(db, "SELECT count(*) FROM trial") > 0; }, kTimeout));
 
   const std::string first = get("/metrics").body;
   EXPECT_EQ(promtool(first), "");
@@ -244,7 +202,7 @@ TEST_F(LiveCoordinatorTest, DashboardMetricsAndStatusWhileACampaignRunsAndTheLoo
   EXPECT_GE(std::stoi("0" + attribute_of(dom, "throughput-chart", "data-drawn")), 1);
 
   // The second scrape, once more trials are stored: the counter grew.
-  ASSERT_TRUE(wait_until([&] { return query(db, "SELECT count(*) FROM trial") > done1; }));
+  ASSERT_TRUE(wait_until([&] { return query(db, "SELECT count(*) FROM trial") > done1; }, kTimeout));
   const std::string second = get("/metrics").body;
   EXPECT_EQ(promtool(second), "");
   EXPECT_GT(unlabelled(second, "beamline_trials_done_total"), done1);
@@ -289,7 +247,7 @@ TEST_F(LiveCoordinatorTest, DashboardMetricsAndStatusWhileACampaignRunsAndTheLoo
   // presumed dead, no lease expired or was reissued.
   EXPECT_EQ(query(db, "SELECT coalesce(sum(issue_count - 1), 0) FROM unit"), 0);
   EXPECT_EQ(query(db, "SELECT count(*) FROM event WHERE kind IN ('lease_expired', 'reissue')"), 0);
-  EXPECT_EQ(read_integrity(db), "ok");
+  EXPECT_EQ(integrity(db), "ok");
 }
 
 }  // namespace
