@@ -19,6 +19,7 @@ struct TrainArgs {
   double choice_weight = -1;
   double fact_weight = -1;
   double lookup_weight = -1;
+  double copy_weight = -1;
 };
 
 void run_train(TrainArgs& args) {
@@ -32,6 +33,7 @@ void run_train(TrainArgs& args) {
   if (args.choice_weight >= 0) o.data.weights.choice = args.choice_weight;
   if (args.fact_weight >= 0) o.data.weights.choice_facts = args.fact_weight;
   if (args.lookup_weight >= 0) o.data.weights.option_lookup = args.lookup_weight;
+  if (args.copy_weight >= 0) o.data.weights.copy = args.copy_weight;
   const training::TrainResult result = training::train_model(o, std::cerr);
   std::cout << "loss " << result.first_loss << " -> " << result.final_loss << "\n"
             << "seconds " << result.seconds << "\n";
@@ -64,6 +66,9 @@ void add_train_command(CLI::App& app) {
       ->capture_default_str();
   c->add_option("--lookup-curriculum-share", o.data.lookup_curriculum_share, "See --lookup-curriculum")
       ->capture_default_str();
+  c->add_option("--lookup-queries", o.data.lookup_queries,
+                "Lookups per option lookup sequence, drawn with replacement (0: each option once)")
+      ->capture_default_str();
   c->add_option("--bare-lookup-share", o.data.bare_lookup_share,
                 "Share of option lookups that start with the options instead of a choice question's text")
       ->capture_default_str();
@@ -88,6 +93,8 @@ void add_train_command(CLI::App& app) {
   c->add_option("--fact-weight", args->fact_weight, "Share of choice fact statements");
   c->add_option("--lookup-weight", args->lookup_weight,
                 "Share of 'which option is X ?' questions (teach naming an option's letter)");
+  c->add_option("--copy-weight", args->copy_weight,
+                "Share of copy exercises (a sequence of option words repeated; training only)");
   c->add_option("--threads", o.threads, "LibTorch threads (0: default)")->capture_default_str();
   c->add_option("--log-every", o.log_every, "Steps between progress lines")->capture_default_str();
   c->add_option("--init-from", o.init_from, "Start from this model directory's weights (same shape)");

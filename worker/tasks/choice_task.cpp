@@ -73,7 +73,7 @@ TaskExample make_choice_example(uint64_t seed, Split split, uint64_t index, cons
   return example;
 }
 
-TaskExample make_option_lookup_example(uint64_t seed, uint64_t index, bool with_question) {
+TaskExample make_option_lookup_example(uint64_t seed, uint64_t index, bool with_question, int queries) {
   CounterRng rng = example_rng(seed, "option-lookup", Split::train, index);
   const size_t person = rng.uniform_below(person_names().size());
   const size_t attribute = rng.uniform_below(world_attributes().size());
@@ -94,7 +94,12 @@ TaskExample make_option_lookup_example(uint64_t seed, uint64_t index, bool with_
   // Bare lookups use a choice answer's own cue ("answer : brown D"); behind
   // a question, where "answer :" must give the recalled value, "which".
   const std::string cue = with_question ? " which " : " answer : ";
-  for (const size_t slot : distinct_indices(rng, example.options.size(), example.options.size())) {
+  std::vector<size_t> asked = distinct_indices(rng, example.options.size(), example.options.size());
+  if (queries > 0) {
+    asked.clear();
+    for (int q = 0; q < queries; ++q) asked.push_back(rng.uniform_below(example.options.size()));
+  }
+  for (const size_t slot : asked) {
     if (example.answer.empty()) example.answer = std::string(1, letter_of(slot));
     example.training.push_back({cue + example.options[slot], false});
     example.training.push_back({fmt::format(" {} .", letter_of(slot)), true});

@@ -26,7 +26,14 @@ TaskExample make_example(judge::TaskKind task, uint64_t seed, Split split, uint6
 // recalling the value, which the fact statements and closed-book questions
 // teach. `answer` is the first lookup's letter. Without `with_question`
 // the sequence starts with the options ("options : A red ... .").
-TaskExample make_option_lookup_example(uint64_t seed, uint64_t index, bool with_question = true);
+// `queries` > 0 asks that many lookups drawn with replacement instead of
+// each option once, so the letters cannot be had by elimination.
+TaskExample make_option_lookup_example(uint64_t seed, uint64_t index, bool with_question = true, int queries = 0);
+
+// A training-only helper: "copy : w1 ... wk . copy :" -> " w1 ... wk ." over
+// distinct option words (values, letters), the whole second copy
+// supervised: dense practice of the induction copy (copy_task.cpp).
+TaskExample make_copy_example(uint64_t seed, uint64_t index);
 
 // The statements that teach the choice world's facts ("fact : the job of
 // abel is baker ."), one per fact, all supervised.

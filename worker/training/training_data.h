@@ -27,7 +27,8 @@ struct TaskWeights {
   double math = 0;
   double choice = 0;
   double choice_facts = 0;
-  double option_lookup = 0;  // "which option is brown ?" (tasks::make_option_lookup_example)
+  double option_lookup = 0;  // "... which brown D" (tasks::make_option_lookup_example)
+  double copy = 0;           // "copy : w1 .. wk . copy : w1 .. wk" (tasks::make_copy_example)
 };
 // The defaults per --task: mix spends most on qa (retrieval is the slowest
 // skill to appear), choice pairs questions with the fact statements.
@@ -44,6 +45,9 @@ struct DataOptions {
   // Share of option lookups written without the choice question's text in
   // front, so the options also sit at the start of a sequence.
   double bare_lookup_share = 0;
+  // Lookups per option lookup sequence, drawn with replacement; 0 asks each
+  // option once (the last ones can then be had by elimination).
+  int lookup_queries = 0;
   // Lookup curriculum: over the first `lookup_curriculum_steps` steps, this
   // share of the sequences are option lookups whatever the task weights
   // say, so the copy the choice answer needs forms early.
@@ -52,7 +56,7 @@ struct DataOptions {
 };
 
 struct TokenSequence {
-  std::string kind;  // qa, math, choice, fact or lookup: progress reports loss per kind
+  std::string kind;  // qa, math, choice, fact, lookup or copy: progress reports loss per kind
   std::vector<int64_t> ids;
   // loss_on[i]: the loss counts the prediction of ids[i] (from ids[< i]).
   std::vector<uint8_t> loss_on;
