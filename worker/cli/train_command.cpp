@@ -19,7 +19,6 @@ struct TrainArgs {
   double choice_weight = -1;
   double fact_weight = -1;
   double lookup_weight = -1;
-  double copy_weight = -1;
 };
 
 void run_train(TrainArgs& args) {
@@ -33,7 +32,6 @@ void run_train(TrainArgs& args) {
   if (args.choice_weight >= 0) o.data.weights.choice = args.choice_weight;
   if (args.fact_weight >= 0) o.data.weights.choice_facts = args.fact_weight;
   if (args.lookup_weight >= 0) o.data.weights.option_lookup = args.lookup_weight;
-  if (args.copy_weight >= 0) o.data.weights.copy = args.copy_weight;
   const training::TrainResult result = training::train_model(o, std::cerr);
   std::cout << "loss " << result.first_loss << " -> " << result.final_loss << "\n"
             << "seconds " << result.seconds << "\n";
@@ -61,6 +59,8 @@ void add_train_command(CLI::App& app) {
   c->add_option("--max-positions", o.shape.max_positions, "max_position_embeddings")->capture_default_str();
   c->add_flag("--attention-bias", o.shape.attention_bias, "llama: biases on q, k, v and o_proj (config attention_bias)");
   c->add_option("--rope-theta", o.shape.rope_theta, "llama: rotary base (config rope_theta)")->capture_default_str();
+  c->add_option("--head-dim", o.shape.head_dim, "llama: size of each attention head (0: hidden / heads)")
+      ->capture_default_str();
   c->add_option("--lookup-curriculum", o.data.lookup_curriculum_steps,
                 "Steps at the start during which --lookup-curriculum-share of the sequences are option lookups")
       ->capture_default_str();
@@ -93,8 +93,6 @@ void add_train_command(CLI::App& app) {
   c->add_option("--fact-weight", args->fact_weight, "Share of choice fact statements");
   c->add_option("--lookup-weight", args->lookup_weight,
                 "Share of 'which option is X ?' questions (teach naming an option's letter)");
-  c->add_option("--copy-weight", args->copy_weight,
-                "Share of copy exercises (a sequence of option words repeated; training only)");
   c->add_option("--threads", o.threads, "LibTorch threads (0: default)")->capture_default_str();
   c->add_option("--log-every", o.log_every, "Steps between progress lines")->capture_default_str();
   c->add_option("--init-from", o.init_from, "Start from this model directory's weights (same shape)");

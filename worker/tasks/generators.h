@@ -30,11 +30,6 @@ TaskExample make_example(judge::TaskKind task, uint64_t seed, Split split, uint6
 // each option once, so the letters cannot be had by elimination.
 TaskExample make_option_lookup_example(uint64_t seed, uint64_t index, bool with_question = true, int queries = 0);
 
-// A training-only helper: "copy : w1 ... wk . copy :" -> " w1 ... wk ." over
-// distinct option words (values, letters), the whole second copy
-// supervised: dense practice of the induction copy (copy_task.cpp).
-TaskExample make_copy_example(uint64_t seed, uint64_t index);
-
 // The statements that teach the choice world's facts ("fact : the job of
 // abel is baker ."), one per fact, all supervised.
 std::vector<TaskExample> choice_fact_statements(const TaskOptions& options);

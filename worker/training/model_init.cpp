@@ -30,17 +30,18 @@ class WeightList {
 modelio::NamedTensors llama_weights(const ModelShape& s) {
   WeightList w(s);
   const int64_t d = s.hidden;
-  const int64_t kv_dim = s.kv_heads * (d / s.heads);
+  const int64_t q_dim = s.heads * s.attention_head_dim();
+  const int64_t kv_dim = s.kv_heads * s.attention_head_dim();
   w.normal("model.embed_tokens.weight", {s.vocab_size, d});
   for (int64_t i = 0; i < s.layers; ++i) {
     const std::string p = "model.layers." + std::to_string(i) + ".";
     w.ones(p + "input_layernorm.weight", d);
-    w.normal(p + "self_attn.q_proj.weight", {d, d});
+    w.normal(p + "self_attn.q_proj.weight", {q_dim, d});
     w.normal(p + "self_attn.k_proj.weight", {kv_dim, d});
     w.normal(p + "self_attn.v_proj.weight", {kv_dim, d});
-    w.residual(p + "self_attn.o_proj.weight", {d, d});
+    w.residual(p + "self_attn.o_proj.weight", {d, q_dim});
     if (s.attention_bias) {
-      w.zeros(p + "self_attn.q_proj.bias", d);
+      w.zeros(p + "self_attn.q_proj.bias", q_dim);
       w.zeros(p + "self_attn.k_proj.bias", kv_dim);
       w.zeros(p + "self_attn.v_proj.bias", kv_dim);
       w.zeros(p + "self_attn.o_proj.bias", d);

@@ -38,7 +38,7 @@ void write_data_record(const std::string& dir, const DataOptions& data, const nl
                       "with the task drawn by CounterRng(seed, \"training/task-draw\", k)"},
       {"eval_split", "eval: tasks::make_example(task, seed, Split::eval, i), i < eval_count"},
       {"task", to_string(data.task)},
-      {"task_weights", {{"qa", w.qa}, {"math", w.math}, {"choice", w.choice}, {"choice_facts", w.choice_facts}, {"option_lookup", w.option_lookup}, {"copy", w.copy}}},
+      {"task_weights", {{"qa", w.qa}, {"math", w.math}, {"choice", w.choice}, {"choice_facts", w.choice_facts}, {"option_lookup", w.option_lookup}}},
       {"qa_closed_book", data.task_options.qa_closed_book},
       {"qa_facts", {data.task_options.min_facts, data.task_options.max_facts}},
       {"qa_curriculum_steps", data.qa_curriculum_steps},

@@ -43,7 +43,9 @@ void check_shape(const ModelShape& s) {
     throw Error("--kv-heads: " + std::to_string(s.kv_heads) + " does not divide --heads " +
                 std::to_string(s.heads));
   }
-  if (s.arch == TrainArch::llama && (s.hidden / s.heads) % 2 != 0) {
+  if (s.head_dim < 0) throw Error("--head-dim: must be positive (or 0 for hidden / heads)");
+  if (s.head_dim > 0 && s.arch != TrainArch::llama) throw Error("--head-dim: only for --arch llama");
+  if (s.arch == TrainArch::llama && s.attention_head_dim() % 2 != 0) {
     throw Error("--hidden / --heads must be even for rotary embeddings");
   }
 }
@@ -67,6 +69,7 @@ nlohmann::json model_config_json(const ModelShape& s) {
     config["hidden_act"] = "silu";
     config["rms_norm_eps"] = 1e-5;
     config["rope_theta"] = s.rope_theta;
+    if (s.head_dim > 0) config["head_dim"] = s.head_dim;
     config["attention_bias"] = s.attention_bias;
     config["mlp_bias"] = false;
   } else {
@@ -91,13 +94,14 @@ nlohmann::json generation_config_json() {
 
 int64_t parameter_count(const ModelShape& s) {
   const int64_t d = s.hidden;
-  const int64_t head_dim = d / s.heads;
+  const int64_t head_dim = s.arch == TrainArch::llama ? s.attention_head_dim() : d / s.heads;
   int64_t per_layer = 0;
   int64_t outside = s.vocab_size * d;
   if (s.arch == TrainArch::llama) {
+    const int64_t q = s.heads * head_dim;
     const int64_t kv = s.kv_heads * head_dim;
-    per_layer = d * d * 2 + d * kv * 2 + 3 * d * s.intermediate + 2 * d;
-    if (s.attention_bias) per_layer += 2 * d + 2 * kv;
+    per_layer = d * q * 2 + d * kv * 2 + 3 * d * s.intermediate + 2 * d;
+    if (s.attention_bias) per_layer += q + d + 2 * kv;
     outside += d;
   } else {
     per_layer = 4 * (d * d + d) + 2 * d * s.intermediate + s.intermediate + d + 4 * d;

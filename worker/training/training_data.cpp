@@ -40,8 +40,8 @@ TaskWeights default_task_weights(TrainTask task) {
 TrainingStream::TrainingStream(DataOptions options, tokenizer::Tokenizer tokenizer)
     : options_(std::move(options)), tokenizer_(std::move(tokenizer)) {
   const TaskWeights& w = options_.weights;
-  if (w.qa < 0 || w.math < 0 || w.choice < 0 || w.choice_facts < 0 || w.option_lookup < 0 || w.copy < 0 ||
-      w.qa + w.math + w.choice + w.choice_facts + w.option_lookup + w.copy <= 0) {
+  if (w.qa < 0 || w.math < 0 || w.choice < 0 || w.choice_facts < 0 || w.option_lookup < 0 ||
+      w.qa + w.math + w.choice + w.choice_facts + w.option_lookup <= 0) {
     throw Error("task weights must be non-negative with a positive sum");
   }
   if (!(options_.lookup_curriculum_share >= 0 && options_.lookup_curriculum_share <= 1)) {
@@ -68,7 +68,7 @@ tasks::TaskOptions TrainingStream::qa_options_at(int64_t step) const {
 TokenSequence TrainingStream::example(uint64_t k, int64_t step) const {
   const TaskWeights& w = options_.weights;
   CounterRng rng(options_.seed, "training/task-draw", k);
-  double draw = rng.next_double() * (w.qa + w.math + w.choice + w.choice_facts + w.option_lookup + w.copy);
+  double draw = rng.next_double() * (w.qa + w.math + w.choice + w.choice_facts + w.option_lookup);
   const uint64_t seed = options_.seed;
   using tasks::Split;
   const auto labelled = [](TokenSequence sequence, const char* kind) {
@@ -90,10 +90,6 @@ TokenSequence TrainingStream::example(uint64_t k, int64_t step) const {
     return labelled(tokenize(tasks::make_math_example(seed, Split::train, k, options_.task_options)), "math");
   }
   if ((draw -= w.option_lookup) < 0) return lookup();
-  // Copies are drawn last, so a recipe without them draws as before.
-  if (w.copy > 0 && draw >= w.choice + w.choice_facts) {
-    return labelled(tokenize(tasks::make_copy_example(seed, k)), "copy");
-  }
   if ((draw -= w.choice) < 0 || facts_.empty()) {
     return labelled(tokenize(tasks::make_choice_example(seed, Split::train, k, options_.task_options)), "choice");
   }

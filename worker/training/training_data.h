@@ -28,7 +28,6 @@ struct TaskWeights {
   double choice = 0;
   double choice_facts = 0;
   double option_lookup = 0;  // "... which brown D" (tasks::make_option_lookup_example)
-  double copy = 0;           // "copy : w1 .. wk . copy : w1 .. wk" (tasks::make_copy_example)
 };
 // The defaults per --task: mix spends most on qa (retrieval is the slowest
 // skill to appear), choice pairs questions with the fact statements.
@@ -56,7 +55,7 @@ struct DataOptions {
 };
 
 struct TokenSequence {
-  std::string kind;  // qa, math, choice, fact, lookup or copy: progress reports loss per kind
+  std::string kind;  // qa, math, choice, fact or lookup: progress reports loss per kind
   std::vector<int64_t> ids;
   // loss_on[i]: the loss counts the prediction of ids[i] (from ids[< i]).
   std::vector<uint8_t> loss_on;

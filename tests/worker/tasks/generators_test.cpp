@@ -220,23 +220,5 @@ TEST(ChoiceTask, LookupQueriesDrawnWithReplacement) {
   EXPECT_GT(counts.size(), 1u);  // some sequences repeat an option, some do not
 }
 
-TEST(CopyTask, TheSecondCopyRepeatsTheFirstAndIsSupervised) {
-  const auto vocabulary = all_task_words();
-  const std::set<std::string> known(vocabulary.begin(), vocabulary.end());
-  for (uint64_t i = 0; i < 100; ++i) {
-    const auto example = make_copy_example(5, i);
-    ASSERT_EQ(example.training.size(), 2u);
-    EXPECT_FALSE(example.training[0].supervised);
-    EXPECT_TRUE(example.training[1].supervised);
-    EXPECT_EQ(example.training[0].text, "copy : " + example.answer + " . copy :");
-    EXPECT_EQ(example.training[1].text, " " + example.answer + " .");
-    const auto words = words_of(example.answer);
-    EXPECT_GE(words.size(), 6u);
-    EXPECT_LE(words.size(), 12u);
-    EXPECT_EQ(std::set<std::string>(words.begin(), words.end()).size(), words.size());  // distinct
-    for (const auto& w : words_of(training_text(example))) EXPECT_TRUE(known.count(w)) << w;
-  }
-}
-
 }  // namespace
 }  // namespace beamline::tasks
