@@ -262,9 +262,12 @@ TEST_F(ProcessTest, SecondCtrlCExitsRunAtOnceKillsItsWorkersAndTheSameCommandRes
   std::vector<std::string> args = {"run", campaign, "--workers", "2", "--db", db};
   args.insert(args.end(), kDrainThatCannotEnd.begin(), kDrainThatCannotEnd.end());
   ChildProcess run(args, path("run.log"));
-  // Stop worker 0 (its pid is in the worker table) while it holds a unit.
+  // Stop worker 0 (its pid is in the worker table) while it holds a unit;
+  // both workers must have said hello first, or worker 1's pid is not there
+  // yet.
   ASSERT_TRUE(wait_until([&] {
     return query(db, "SELECT count(*) FROM trial") > 0 &&
+           query(db, "SELECT count(*) FROM worker WHERE id IN ('local-0/cpu', 'local-1/cpu') AND pid > 0") == 2 &&
            query(db, "SELECT count(*) FROM unit WHERE state = 'leased' AND lease_owner = 'local-0/cpu'") > 0;
   }));
   const auto stuck_pid = static_cast<pid_t>(query(db, "SELECT pid FROM worker WHERE id = 'local-0/cpu'"));
