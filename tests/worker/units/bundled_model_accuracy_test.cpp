@@ -6,7 +6,9 @@
 //    option log-likelihood, where a broken model still picks one of the
 //    four, so "chance" is a band around 0.25, and by generation, where it
 //    rarely writes a valid answer at all.
-// Both bundled models (Llama and OPT families), few enough inputs for CI.
+// Math on both bundled models (Llama and OPT families); choice on tiny-opt,
+// the bundled model that answers it (tiny-llama names the letter by chance,
+// models/tiny-llama/TRAINING.md). Few enough inputs for CI.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -107,10 +109,11 @@ TEST_P(BundledModel, MathRateZeroIsFaultFreeAndALargeBitErrorRateIsChance) {
   }
 }
 
-TEST_P(BundledModel, ChoiceByLikelihoodFallsToTheFourOptionChanceLevel) {
+TEST(BundledChoiceModel, ChoiceByLikelihoodFallsToTheFourOptionChanceLevel) {
   // value_uniform01 replaces weights by values in (0, 1): the outputs stay
   // finite, so every question still gets one of the four options.
-  const Study s{GetParam(), "choice", "value_uniform01", "[0.0, 0.5]",
+  const char* model = "tiny-opt";
+  const Study s{model, "choice", "value_uniform01", "[0.0, 0.5]",
                 "layer_groups = [\"0-3\"]", "loglikelihood", 40, 6};
   const StudyResult r = run_study(s);
   expect_rate_zero_is_fault_free(r, 0.9);
@@ -119,12 +122,12 @@ TEST_P(BundledModel, ChoiceByLikelihoodFallsToTheFourOptionChanceLevel) {
   const double spread = 4 * std::sqrt(0.25 * 0.75 / static_cast<double>(r.broken.size() * s.inputs));
   EXPECT_NEAR(broken, 0.25, spread) << "mean accuracy over " << r.broken.size() << " broken trials";
   for (const uint64_t faults : r.broken_faults) EXPECT_GT(faults, 10000u);
-  std::cout << "[ acc     ] " << GetParam() << " choice loglik: fault-free " << r.fault_free << ", p=0.5 " << broken
+  std::cout << "[ acc     ] " << model << " choice loglik: fault-free " << r.fault_free << ", p=0.5 " << broken
             << "\n";
 }
 
-TEST_P(BundledModel, ChoiceByGenerationFallsToChanceOrBelow) {
-  const Study s{GetParam(), "choice", "value_uniform01", "[0.0, 0.5]",
+TEST(BundledChoiceModel, ChoiceByGenerationFallsToChanceOrBelow) {
+  const Study s{"tiny-opt", "choice", "value_uniform01", "[0.0, 0.5]",
                 "layer_groups = [\"0-3\"]", "generation", 40, 3};
   const StudyResult r = run_study(s);
   expect_rate_zero_is_fault_free(r, 0.9);
