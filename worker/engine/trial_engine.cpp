@@ -124,7 +124,6 @@ std::vector<TrialResult> TrialEngine::run(const judge::DatasetInput& input, cons
 
   const int64_t width = batch_rows(golden);
   const PassContext ctx{model_, protection_, options_, width, input, golden, requests, stats_};
-  const int64_t blocks = model_.config().num_hidden_layers;
   const bool resume = options_.prefill_resume && golden.prefill_states &&
                       (golden.protection != nullptr) == (protection_.options.kind != protection::ProtectionKind::none);
   if (resume) {

@@ -174,8 +174,10 @@ TEST_F(TrainingTest, EvalSetsGiveEachAnswerRoomToFinish) {
   std::string line;
   std::getline(choice, line);
   const auto row = nlohmann::json::parse(line);
-  EXPECT_EQ(row.at("max_new_tokens"), 2);
+  EXPECT_EQ(row.at("max_new_tokens"), 3);  // " brown D" and the eos
   EXPECT_EQ(row.at("options").size(), 4U);
+  ASSERT_EQ(row.at("option_continuations").size(), 4U);
+  EXPECT_EQ(row.at("option_continuations")[0], " " + row.at("options")[0].get<std::string>() + " A");
 }
 
 }  // namespace
