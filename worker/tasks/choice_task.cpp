@@ -7,12 +7,13 @@
 // brown D". Naming the letter straight after the prompt needs recall and
 // option matching composed inside one position, which a 4-layer model did
 // not learn in any 45-minute recipe tried (models/*/TRAINING.md). With the
-// value written out, and each option listed as "brown D" (value, then its
-// letter), the letter is a plain induction copy: find the earlier
-// occurrence of the token just written and copy the token after it, the
-// circuit small transformers learn most readily. The judge reads the
-// letter; log-likelihood scoring scores each option's whole continuation
-// (TaskExample::option_continuations).
+// value written out, the letter is read off the option whose value matches
+// the token just written. Each option is one token, letter and value fused
+// ("D:brown", word_lists.h): with the letter in a token of its own, the
+// read-off needs a previous-token step first (an induction copy), which
+// the Llama family did not learn in the budget; fused, one attention step
+// matches and reads. The judge reads the letter; log-likelihood scoring
+// scores each option's whole continuation (option_continuations).
 #include <fmt/core.h>
 
 #include "worker/tasks/fact_world.h"
@@ -30,7 +31,7 @@ char letter_of(size_t slot) { return static_cast<char>('A' + slot); }
 std::string listed_options(const std::vector<std::string>& options) {
   std::string listed;
   for (size_t slot = 0; slot < options.size(); ++slot) {
-    listed += fmt::format(" {} {}", options[slot], letter_of(slot));
+    listed += " " + option_token(letter_of(slot), options[slot]);
   }
   return listed;
 }

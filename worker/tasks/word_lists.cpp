@@ -71,7 +71,16 @@ std::vector<std::string> all_task_words() {
   std::vector<std::string> numbers;
   for (int n = 0; n <= kMaxTaskNumber; ++n) numbers.push_back(std::to_string(n));
   add(numbers);
+  std::vector<std::string> options;
+  for (const char letter : {'A', 'B', 'C', 'D'}) {
+    for (const auto* list : {&places(), &jobs(), &colors(), &animals()}) {
+      for (const std::string& value : *list) options.push_back(option_token(letter, value));
+    }
+  }
+  add(options);
   return words;
 }
+
+std::string option_token(char letter, const std::string& value) { return std::string(1, letter) + ":" + value; }
 
 }  // namespace beamline::tasks

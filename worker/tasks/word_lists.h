@@ -19,6 +19,11 @@ const std::vector<std::string>& countable_things();  // "apples", "coins", ...
 // single tokens.
 constexpr int kMaxTaskNumber = 99;
 
+// A choice option as one token, its letter and value fused: "A:yellow".
+// One token per option lets the answer's letter be read off the option
+// whose value matches, with no second token to fetch (choice_task.cpp).
+std::string option_token(char letter, const std::string& value);
+
 // Every word and symbol any generator emits, without duplicates, in a
 // stable order (the tokenizer's id order follows it).
 std::vector<std::string> all_task_words();

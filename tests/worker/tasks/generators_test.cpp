@@ -164,8 +164,8 @@ TEST(ChoiceTask, TheAnswerWritesTheValueThenItsLetter) {
     for (size_t slot = 0; slot < 4; ++slot) {
       const std::string letter(1, static_cast<char>('A' + slot));
       EXPECT_EQ(example.option_continuations[slot], " " + example.options[slot] + " " + letter);
-      // Each option is listed as "<value> <letter>", as the answer writes it.
-      EXPECT_NE(example.prompt.find(" " + example.options[slot] + " " + letter + " "), std::string::npos)
+      // Each option is one token, "<letter>:<value>".
+      EXPECT_NE(example.prompt.find(" " + letter + ":" + example.options[slot] + " "), std::string::npos)
           << example.prompt;
       // The judge reads the letter after the value.
       EXPECT_EQ(judge::is_correct(TaskKind::choice, example.option_continuations[slot], {letter}), true);

@@ -6,9 +6,7 @@
 //    option log-likelihood, where a broken model still picks one of the
 //    four, so "chance" is a band around 0.25, and by generation, where it
 //    rarely writes a valid answer at all.
-// Math on both bundled models (Llama and OPT families); choice on tiny-opt,
-// the bundled model that answers it (tiny-llama names the letter by chance,
-// models/tiny-llama/TRAINING.md). Few enough inputs for CI.
+// Both bundled models (Llama and OPT families), few enough inputs for CI.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -109,10 +107,10 @@ TEST_P(BundledModel, MathRateZeroIsFaultFreeAndALargeBitErrorRateIsChance) {
   }
 }
 
-TEST(BundledChoiceModel, ChoiceByLikelihoodFallsToTheFourOptionChanceLevel) {
+TEST_P(BundledModel, ChoiceByLikelihoodFallsToTheFourOptionChanceLevel) {
   // value_uniform01 replaces weights by values in (0, 1): the outputs stay
   // finite, so every question still gets one of the four options.
-  const char* model = "tiny-opt";
+  const char* model = GetParam();
   const Study s{model, "choice", "value_uniform01", "[0.0, 0.5]",
                 "layer_groups = [\"0-3\"]", "loglikelihood", 40, 6};
   const StudyResult r = run_study(s);
@@ -126,8 +124,8 @@ TEST(BundledChoiceModel, ChoiceByLikelihoodFallsToTheFourOptionChanceLevel) {
             << "\n";
 }
 
-TEST(BundledChoiceModel, ChoiceByGenerationFallsToChanceOrBelow) {
-  const Study s{"tiny-opt", "choice", "value_uniform01", "[0.0, 0.5]",
+TEST_P(BundledModel, ChoiceByGenerationFallsToChanceOrBelow) {
+  const Study s{GetParam(), "choice", "value_uniform01", "[0.0, 0.5]",
                 "layer_groups = [\"0-3\"]", "generation", 40, 3};
   const StudyResult r = run_study(s);
   expect_rate_zero_is_fault_free(r, 0.9);
