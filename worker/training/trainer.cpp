@@ -13,6 +13,7 @@
 #include "worker/modelio/tensor_store.h"
 #include "worker/runtime/architecture.h"
 #include "worker/runtime/loaded_model.h"
+#include "worker/training/cpu_kernels.h"
 #include "worker/tokenizer/tokenizer.h"
 #include "worker/training/model_init.h"
 #include "worker/training/model_output.h"
@@ -176,6 +177,12 @@ TrainResult train_model(const TrainOptions& given, std::ostream& progress) {
                           to_string(options.shape.arch), parameter_count(options.shape),
                           static_cast<double>(parameter_count(options.shape)) * 4 / 1e6,
                           to_string(options.data.task), options.steps, options.batch);
+  const CpuKernels kernels = cpu_kernels();
+  progress << fmt::format("train: kernels: OpenBLAS {}, ATen {}{}\n", kernels.blas_core, kernels.cpu_capability,
+                          kernels.pinned ? " (pinned by the environment)"
+                                         : fmt::format(" (detected: the model's bits hold only on CPUs that pick "
+                                                       "these; prefix the command with {} to pin them)",
+                                                       kPinnedKernelsEnv));
 
   TrainResult result;
   const auto started = Clock::now();
@@ -235,6 +242,9 @@ TrainResult train_model(const TrainOptions& given, std::ostream& progress) {
   nlohmann::json recipe = recipe_json(options);
   recipe["train_seconds"] = result.seconds;
   recipe["final_loss"] = result.final_loss;
+  recipe["kernels"] = {{"openblas_core", kernels.blas_core},
+                       {"aten_cpu_capability", kernels.cpu_capability},
+                       {"pinned", kernels.pinned}};
   write_data_record(options.out_dir, options.data, recipe, options.eval_count);
   progress << fmt::format("train: wrote {} in {}\n", options.out_dir, format_duration(result.seconds));
   return result;

@@ -67,8 +67,8 @@ TEST_F(StoreTest, TrialsOutsideTheUnitAreRejected) {
   auto& store = *opened.store;
   store.register_worker(worker("w1"), 10);
   const auto unit = store.lease_units("w1", 1, 100, 10).at(0);
-  ResultBatch results{"w1", unit.id, {trial(unit.unit.cell_id, unit.unit.trial_end), trial(999, 0)}};
-  const auto outcome = store.record_results({results, ResultBatch{"w1", 12345, {trial(1, 0)}}}, 20);
+  ResultBatch results{"w1", unit.id, {trial(unit.unit.cell_id, unit.unit.trial_end), trial(999, 0)}, {}};
+  const auto outcome = store.record_results({results, ResultBatch{"w1", 12345, {trial(1, 0)}, {}}}, 20);
   EXPECT_EQ(outcome[0].rejected, 2u);
   EXPECT_EQ(outcome[1].rejected, 1u);
   EXPECT_EQ(store.cell_progress()[0].done, 0u);

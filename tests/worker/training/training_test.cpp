@@ -207,7 +207,9 @@ TEST(TrainingStream, LookupCurriculumFillsItsShareOfTheFirstSteps) {
   // Outside the curriculum's share the draw is the weights' own.
   for (uint64_t k = 0; k < 400; ++k) {
     const auto in = stream.example(k, 9);
-    if (in.kind != "lookup") EXPECT_EQ(in.ids, stream.example(k, 10).ids);
+    if (in.kind != "lookup") {
+      EXPECT_EQ(in.ids, stream.example(k, 10).ids);
+    }
   }
 }
 
