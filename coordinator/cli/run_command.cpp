@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
@@ -29,6 +30,14 @@ struct RunOptions {
   CoordinatorOptions coordinator;
 };
 
+// The workers share this machine's CPUs: each gets its share, so N
+// workers never run N times as many compute threads as there are CPUs.
+int threads_per_worker(const RunOptions& options) {
+  if (options.threads > 0) return options.threads;
+  const auto cpus = static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+  return std::max(1, cpus / std::max(1, options.workers));
+}
+
 std::vector<std::string> worker_args(const RunOptions& options, const std::string& endpoint, const std::string& root,
                                      int index) {
   std::vector<std::string> args = {"--log-level",
@@ -40,10 +49,8 @@ std::vector<std::string> worker_args(const RunOptions& options, const std::strin
                                    fmt::format("local-{}/cpu", index),
                                    "--model-root",
                                    root};
-  if (options.threads > 0) {
-    args.push_back("--threads");
-    args.push_back(std::to_string(options.threads));
-  }
+  args.push_back("--threads");
+  args.push_back(std::to_string(threads_per_worker(options)));
   return args;
 }
 
@@ -114,7 +121,7 @@ void add_run_command(CLI::App& app) {
   command->add_option("campaign", options->campaign, "Campaign file (docs/campaign.md)")->required();
   command->add_option("--workers", options->workers, "Worker processes")->capture_default_str()->check(
       CLI::Range(1, 256));
-  command->add_option("--threads", options->threads, "Intra-op threads per worker (0: the runtime's default)")
+  command->add_option("--threads", options->threads, "Compute threads per worker (0: the CPUs shared out among the workers)")
       ->check(CLI::NonNegativeNumber);
   command->add_option("--db", options->db, "SQLite database (default: CAMPAIGN's name with .db, here)");
   command->add_option("--http", options->coordinator.http, "Serve /metrics, /api and the dashboard on HOST:PORT");

@@ -93,7 +93,7 @@ void add_train_command(CLI::App& app) {
   c->add_option("--fact-weight", args->fact_weight, "Share of choice fact statements");
   c->add_option("--lookup-weight", args->lookup_weight,
                 "Share of 'which option is X ?' questions (teach naming an option's letter)");
-  c->add_option("--threads", o.threads, "LibTorch threads (0: default)")->capture_default_str();
+  c->add_option("--threads", o.threads, "Compute threads (LibTorch and the BLAS; 0: LibTorch's default for both)")->capture_default_str();
   c->add_option("--log-every", o.log_every, "Steps between progress lines")->capture_default_str();
   c->add_option("--init-from", o.init_from, "Start from this model directory's weights (same shape)");
   c->add_option("--save-every", o.save_every, "Steps between snapshots of OUT/model.safetensors (0: end only)")

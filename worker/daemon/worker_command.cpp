@@ -19,7 +19,7 @@ void add_worker_command(CLI::App& app) {
   command->add_option("--model-root", options->model_root,
                       "The campaign root on this machine: model, data and bounds paths start here, and their "
                       "SHA-256 must match the coordinator's manifest (default: the current directory)");
-  command->add_option("--threads", *threads, "Intra-op threads for the model runtime (0: its default)")
+  command->add_option("--threads", *threads, "Compute threads (LibTorch and the BLAS; 0: LibTorch's default for both)")
       ->check(CLI::NonNegativeNumber);
   command->add_option("--id", options->worker_id,
                       "Worker id, stable across restarts (default HOST/DEVICE; give distinct ids to workers sharing "

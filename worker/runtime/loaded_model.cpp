@@ -5,6 +5,7 @@
 #include "common/error.h"
 #include "worker/modelio/weight_loader.h"
 #include "worker/runtime/architecture.h"
+#include "worker/runtime/compute_threads.h"
 #include "worker/tokenizer/tokenizer.h"
 
 namespace beamline::runtime {
@@ -18,6 +19,7 @@ LoadedModel::~LoadedModel() = default;
 
 std::unique_ptr<LoadedModel> LoadedModel::load(const std::string& model_dir, const LoadOptions& options) {
   if (!std::filesystem::is_directory(model_dir)) throw Error(model_dir + ": not a model directory");
+  set_compute_threads(0);
   std::unique_ptr<LoadedModel> loaded(new LoadedModel());
   loaded->directory_ = model_dir;
   loaded->run_options_ = options.run;

@@ -26,7 +26,9 @@ struct LoadOptions {
 
 class LoadedModel {
  public:
-  // Throws beamline::Error naming the file or field at fault.
+  // Throws beamline::Error naming the file or field at fault. Also gives
+  // the BLAS as many threads as LibTorch has (compute_threads.h), so no
+  // path that runs a model keeps OpenBLAS's one-per-CPU default.
   static std::unique_ptr<LoadedModel> load(const std::string& model_dir, const LoadOptions& options = {});
   ~LoadedModel();
   LoadedModel(const LoadedModel&) = delete;

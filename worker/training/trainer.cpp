@@ -12,6 +12,7 @@
 #include "worker/modelio/model_config.h"
 #include "worker/modelio/tensor_store.h"
 #include "worker/runtime/architecture.h"
+#include "worker/runtime/compute_threads.h"
 #include "worker/runtime/loaded_model.h"
 #include "worker/training/cpu_kernels.h"
 #include "worker/tokenizer/tokenizer.h"
@@ -144,7 +145,7 @@ TrainResult train_model(const TrainOptions& given, std::ostream& progress) {
   if (options.steps <= 0) throw Error("--steps: must be positive");
   if (options.batch <= 0) throw Error("--batch: must be positive");
   if (options.out_dir.empty()) throw Error("--out: required");
-  if (options.threads > 0) at::set_num_threads(options.threads);
+  runtime::set_compute_threads(options.threads);
 
   write_model_files(options.out_dir, options.shape);
   const tokenizer::Tokenizer tokenizer = tokenizer::Tokenizer::from_file(options.out_dir + "/tokenizer.json");

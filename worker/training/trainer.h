@@ -23,7 +23,7 @@ struct TrainOptions {
   double weight_decay = 0.01;
   double clip_norm = 1.0;
   double adam_beta2 = 0.98;
-  int threads = 0;             // at::set_num_threads; 0 leaves LibTorch's default
+  int threads = 0;             // runtime::set_compute_threads; 0 keeps LibTorch's count
   int64_t log_every = 50;      // steps between progress lines
   int64_t eval_count = 200;    // examples per held-out set written to OUT/eval/
   int64_t save_every = 0;      // steps between snapshots of OUT/model.safetensors (0: end only)

@@ -1,6 +1,5 @@
 #include "worker/units/model_runner.h"
 
-#include <ATen/Parallel.h>
 #include <fmt/core.h>
 
 #include <filesystem>
@@ -10,6 +9,7 @@
 
 #include "common/campaign/campaign_spec.h"
 #include "common/error.h"
+#include "worker/runtime/compute_threads.h"
 #include "worker/units/golden_cache.h"
 #include "worker/units/input_selection.h"
 #include "worker/units/model_cache.h"
@@ -248,7 +248,7 @@ struct ModelRunner::State {
 };
 
 ModelRunner::ModelRunner(const RunnerOptions& options) : state_(std::make_unique<State>(options)) {
-  if (options.threads > 0) at::set_num_threads(options.threads);
+  runtime::set_compute_threads(options.threads);
 }
 
 ModelRunner::~ModelRunner() = default;
