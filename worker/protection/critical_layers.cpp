@@ -6,7 +6,9 @@
 
 namespace beamline::protection {
 
-std::vector<runtime::LayerKind> critical_layer_kinds(modelio::ArchitectureFamily family) {
+namespace {
+
+std::vector<runtime::LayerKind> derive_critical_layer_kinds(modelio::ArchitectureFamily family) {
   std::vector<runtime::LayerKind> critical;
   for (runtime::LayerKind kind : runtime::block_layer_kinds(family)) {
     if (!runtime::is_linear(kind)) continue;
@@ -17,6 +19,17 @@ std::vector<runtime::LayerKind> critical_layer_kinds(modelio::ArchitectureFamily
     if (!damped) critical.push_back(kind);
   }
   return critical;
+}
+
+}  // namespace
+
+const std::vector<runtime::LayerKind>& critical_layer_kinds(modelio::ArchitectureFamily family) {
+  // Derived once per family: ft2 makes a protection for every golden run
+  // and every batch, and walking the dataflow each time was part of its
+  // fixed cost per generation.
+  static const std::vector<runtime::LayerKind> llama = derive_critical_layer_kinds(modelio::ArchitectureFamily::llama);
+  static const std::vector<runtime::LayerKind> opt = derive_critical_layer_kinds(modelio::ArchitectureFamily::opt);
+  return family == modelio::ArchitectureFamily::opt ? opt : llama;
 }
 
 }  // namespace beamline::protection

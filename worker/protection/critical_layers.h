@@ -14,6 +14,6 @@ namespace beamline::protection {
 // The linear layers of a block whose path to the next linear layer holds no
 // attention scaling and no activation, in execution order: v_proj, o_proj,
 // up_proj, down_proj for the Llama family; v_proj, o_proj, fc2 for OPT.
-std::vector<runtime::LayerKind> critical_layer_kinds(modelio::ArchitectureFamily family);
+const std::vector<runtime::LayerKind>& critical_layer_kinds(modelio::ArchitectureFamily family);
 
 }  // namespace beamline::protection

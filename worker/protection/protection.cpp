@@ -31,9 +31,10 @@ bool Protection::same_row_state(int64_t, const Protection&, int64_t) const { ret
 std::shared_ptr<Protection> make_protection(const ProtectionOptions& options, const modelio::ModelConfig& config,
                                             const LayerBounds* offline_bounds) {
   if (options.kind == ProtectionKind::none) return nullptr;
+  const std::vector<runtime::LayerKind> kinds = protected_layer_kinds(options.kind, config.family);
   std::vector<runtime::HookPoint> points;
   for (int64_t block = 0; block < config.num_hidden_layers; ++block) {
-    for (runtime::LayerKind kind : protected_layer_kinds(options.kind, config.family)) points.push_back({block, kind});
+    for (runtime::LayerKind kind : kinds) points.push_back({block, kind});
   }
   if (options.kind == ProtectionKind::ft2) {
     return std::make_shared<Ft2Protection>(std::move(points), options.policy, options.scale);
