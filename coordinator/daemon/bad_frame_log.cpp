@@ -40,22 +40,20 @@ std::string peer_text(const std::string& routing_id) {
   return text;
 }
 
-BadFrameLog::BadFrameLog(store::Store& store, const Clock& clock)
-    : store_(store), clock_(clock), window_start_ms_(clock.now_ms()) {}
+BadFrameLog::BadFrameLog(store::Store& store, const Clock& clock) : store_(store), clock_(clock) {
+  throttles_.assign(kDropReasons, EventThrottle(kDetailedPerWindow, kWindowMs, clock.now_ms()));
+}
 
 void BadFrameLog::drop(DropReason reason, const std::string& peer, const std::string& detail) {
   flush();
   ++dropped_;
-  Counter& counter = counters_[static_cast<size_t>(reason)];
-  if (++counter.in_window > kDetailedPerWindow) {
-    ++counter.suppressed;
-    return;
-  }
+  EventThrottle& throttle = throttles_[static_cast<size_t>(reason)];
+  if (!throttle.admit()) return;
   const std::string text =
       fmt::format("{}: {}{}", to_string(reason), detail, peer.empty() ? "" : fmt::format(" (peer {})", peer));
   spdlog::warn("dropped a bad frame: {}", text);
   store_.record_event("bad_frame", std::nullopt, std::nullopt, text, clock_.now_ms());
-  if (counter.in_window == kDetailedPerWindow) {
+  if (throttle.allowance_just_used()) {
     spdlog::warn("further '{}' drops in the next {} s are counted, not logged one by one", to_string(reason),
                  kWindowMs / 1000);
   }
@@ -63,19 +61,15 @@ void BadFrameLog::drop(DropReason reason, const std::string& peer, const std::st
 
 void BadFrameLog::flush(bool force) {
   const int64_t now = clock_.now_ms();
-  if (!force && now - window_start_ms_ < kWindowMs) return;
   for (size_t i = 0; i < kDropReasons; ++i) {
-    Counter& counter = counters_[i];
-    if (counter.suppressed > 0) {
-      const std::string text = fmt::format("{}: {} more dropped in {} ms (not logged one by one)",
-                                           to_string(static_cast<DropReason>(i)), counter.suppressed,
-                                           now - window_start_ms_);
-      spdlog::warn("dropped bad frames: {}", text);
-      store_.record_event("bad_frame", std::nullopt, std::nullopt, text, now);
-    }
-    counter = Counter{};
+    const int64_t started = throttles_[i].window_start_ms();
+    const size_t suppressed = throttles_[i].close(now, force);
+    if (suppressed == 0) continue;
+    const std::string text = fmt::format("{}: {} more dropped in {} ms (not logged one by one)",
+                                         to_string(static_cast<DropReason>(i)), suppressed, now - started);
+    spdlog::warn("dropped bad frames: {}", text);
+    store_.record_event("bad_frame", std::nullopt, std::nullopt, text, now);
   }
-  window_start_ms_ = now;
 }
 
 }  // namespace beamline::coordinator

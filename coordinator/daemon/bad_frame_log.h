@@ -6,18 +6,18 @@
 // recorded as an `event` row of kind `bad_frame`, so an operator sees a
 // rogue or broken client in the log and in SQL.
 //
-// Rate-limited per reason: every event row is a transaction (with fsync),
-// so a flood must cost neither the log, nor the database, nor the loop's
-// throughput. The first kDetailedPerWindow drops of each reason in a
-// window are logged and recorded one by one; the rest are counted and
-// written as one summary row per reason when the window closes (flush).
-// Per reason, so a flood of garbage cannot hide the one oversized frame.
-#include <array>
+// Rate-limited per reason (event_throttle.h): the first kDetailedPerWindow
+// drops of each reason in a window are logged and recorded one by one; the
+// rest are counted and written as one summary row per reason when the
+// window closes (flush). Per reason, so a flood of garbage cannot hide the
+// one oversized frame.
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "coordinator/daemon/clock.h"
+#include "coordinator/daemon/event_throttle.h"
 #include "coordinator/store/store.h"
 
 namespace beamline::coordinator {
@@ -44,15 +44,9 @@ class BadFrameLog {
   uint64_t dropped() const { return dropped_; }
 
  private:
-  struct Counter {
-    size_t in_window = 0;   // drops of this reason in the current window
-    size_t suppressed = 0;  // of those, not logged one by one
-  };
-
   store::Store& store_;
   const Clock& clock_;
-  std::array<Counter, kDropReasons> counters_{};
-  int64_t window_start_ms_;
+  std::vector<EventThrottle> throttles_;  // one per reason
   uint64_t dropped_ = 0;
 };
 

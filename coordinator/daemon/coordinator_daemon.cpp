@@ -109,6 +109,7 @@ void Loop::report_progress(bool force) {
 int Loop::run() {
   const int code = passes();
   bad_frames_.flush(true);  // what was counted but not yet written
+  scheduler_.flush_refusals(true);
   return code;
 }
 

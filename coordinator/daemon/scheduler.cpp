@@ -15,7 +15,8 @@ namespace beamline::coordinator {
 Scheduler::Scheduler(store::Store& store, const campaign::CampaignSpec& spec, const std::vector<campaign::Cell>& cells,
                      wire::Manifest manifest, const Clock& clock, SchedulerOptions options)
     : store_(store), spec_(spec), cells_(cells), manifest_(std::move(manifest)), clock_(clock),
-      options_(std::move(options)) {
+      options_(std::move(options)),
+      refusals_(kRefusalsPerWindow, kRefusalWindowMs, clock.now_ms()) {
   std::map<std::string, size_t> by_key;
   for (size_t i = 0; i < cells_.size(); ++i) by_key[cells_[i].key] = i;
   for (const auto& row : store_.cells()) {
@@ -61,12 +62,29 @@ std::optional<std::string> Scheduler::on_message(const std::string& peer, const 
 }
 
 void Scheduler::refuse(const std::string& peer, const std::string& worker_id, const std::string& detail) {
-  spdlog::error("refusing worker '{}': {}", worker_id, detail);
-  store_.record_event("refused", worker_id, std::nullopt, detail, clock_.now_ms());
+  flush_refusals();
+  if (refusals_.admit()) {
+    spdlog::error("refusing worker '{}': {}", worker_id, detail);
+    store_.record_event("refused", worker_id, std::nullopt, detail, clock_.now_ms());
+    if (refusals_.allowance_just_used()) {
+      spdlog::warn("further refusals in the next {} s are counted, not logged one by one", kRefusalWindowMs / 1000);
+    }
+  }
   wire::CoordinatorMessage message;
   message.mutable_shutdown()->set_reason(wire::REFUSED);
   message.mutable_shutdown()->set_detail(detail);
   send(peer, std::move(message));
+}
+
+void Scheduler::flush_refusals(bool force) {
+  const int64_t now = clock_.now_ms();
+  const int64_t started = refusals_.window_start_ms();
+  const size_t held_back = refusals_.close(now, force);
+  if (held_back == 0) return;
+  const std::string text = fmt::format("{} more hellos refused in {} ms (not logged one by one)", held_back,
+                                       now - started);
+  spdlog::error("{}", text);
+  store_.record_event("refused", std::nullopt, std::nullopt, text, now);
 }
 
 void Scheduler::on_hello(const std::string& peer, const wire::Hello& hello) {
@@ -222,6 +240,7 @@ void Scheduler::assign() {
 }
 
 void Scheduler::tick() {
+  flush_refusals();
   const int64_t now = clock_.now_ms();
   const int64_t silence = int64_t{options_.heartbeat_interval_ms} * options_.heartbeat_liveness;
   std::vector<std::string> dead;

@@ -21,6 +21,7 @@
 #include "common/campaign/campaign_spec.h"
 #include "common/campaign/cells.h"
 #include "coordinator/daemon/clock.h"
+#include "coordinator/daemon/event_throttle.h"
 #include "coordinator/store/store.h"
 #include "schema/beamline.pb.h"
 
@@ -70,6 +71,10 @@ class Scheduler {
   // before exiting); with release, their units go back to pending first so
   // a restarted coordinator reissues them at once.
   void shutdown_all(wire::ShutdownReason reason, const std::string& detail, bool release);
+
+  // Writes the count of refusals held back (rate-limited, like bad
+  // frames) once their window has closed; with force, at once (at exit).
+  void flush_refusals(bool force = false);
 
   bool complete() const { return complete_; }
   bool units_in_flight();  // any unit leased
@@ -124,6 +129,11 @@ class Scheduler {
   bool work_finished_since_check_ = true;
   std::optional<std::string> fatal_error_;
   size_t dropped_trials_ = 0;
+  // A client that says a wrong hello in a loop gets a Shutdown each time,
+  // but only the first refusals of a window are logged and recorded.
+  static constexpr size_t kRefusalsPerWindow = 5;
+  static constexpr int64_t kRefusalWindowMs = 10000;
+  EventThrottle refusals_;
 };
 
 }  // namespace beamline::coordinator

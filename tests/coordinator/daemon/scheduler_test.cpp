@@ -129,6 +129,24 @@ TEST_F(SchedulerTest, WrongProtocolVersionIsRefusedNotRegistered) {
   EXPECT_FALSE(scheduler_->on_message("p2", hello("w2")).has_value());
 }
 
+TEST_F(SchedulerTest, AFloodOfWrongHellosIsRefusedEveryTimeButRecordedUpToTheLimit) {
+  // Every refusal row is an fsync'd transaction: a client saying a wrong
+  // hello in a loop must not turn into a row per hello.
+  for (int i = 0; i < 20; ++i) scheduler_->on_message("p" + std::to_string(i), hello("old", 99));
+  const auto out = scheduler_->take_outbox();
+  ASSERT_EQ(out.size(), 20u);
+  for (const auto& o : out) EXPECT_EQ(o.message.shutdown().reason(), wire::REFUSED);
+  EXPECT_EQ(count("SELECT count(*) FROM event WHERE kind = 'refused' AND worker_id = 'old'"), 5);
+  step();  // the window is still open: nothing more yet
+  EXPECT_EQ(count("SELECT count(*) FROM event WHERE kind = 'refused'"), 5);
+  clock_.advance(10'000);
+  step();
+  EXPECT_EQ(count("SELECT count(*) FROM event WHERE kind = 'refused' AND detail LIKE '15 more hellos refused%'"), 1);
+  // A new window lets refusals through one by one again.
+  scheduler_->on_message("p99", hello("old", 99));
+  EXPECT_EQ(count("SELECT count(*) FROM event WHERE kind = 'refused' AND worker_id = 'old'"), 6);
+}
+
 TEST_F(SchedulerTest, NeverAssignsMoreThanTheCredit) {
   scheduler_->on_message("p1", hello("w1"));
   scheduler_->take_outbox();
