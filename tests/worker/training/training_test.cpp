@@ -108,6 +108,14 @@ TEST_F(TrainingTest, LossFallsAndTheModelLoadsBackThroughTheRuntime) {
                            "training_data.json", "eval/qa.jsonl", "eval/math.jsonl", "eval/choice.jsonl"}) {
     EXPECT_TRUE(fs::exists(fs::path(options.out_dir) / file)) << file;
   }
+  // The kernels the run computed with are on record: a model's bits
+  // depend on them (cpu_kernels.h).
+  std::ifstream record_file(fs::path(options.out_dir) / "training_data.json");
+  const auto kernels = nlohmann::json::parse(record_file).at("recipe").at("kernels");
+  EXPECT_FALSE(kernels.at("openblas_core").get<std::string>().empty());
+  EXPECT_NE(kernels.at("aten_cpu_capability").get<std::string>(), "unknown");
+  EXPECT_NE(progress.str().find("kernels: OpenBLAS"), std::string::npos) << progress.str();
+
   const auto model = runtime::LoadedModel::load(options.out_dir);
   EXPECT_EQ(model->config().vocab_size, task_vocab_size());
   const tasks::TaskExample example = tasks::make_math_example(1, tasks::Split::eval, 0, {});
