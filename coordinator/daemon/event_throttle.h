@@ -27,7 +27,6 @@ class EventThrottle {
   // events it only counted, and a new window starts. 0 otherwise.
   size_t close(int64_t now_ms, bool force = false);
   int64_t window_start_ms() const { return window_start_ms_; }
-  int64_t window_ms() const { return window_ms_; }
 
  private:
   size_t per_window_;

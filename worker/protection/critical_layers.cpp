@@ -25,8 +25,7 @@ std::vector<runtime::LayerKind> derive_critical_layer_kinds(modelio::Architectur
 
 const std::vector<runtime::LayerKind>& critical_layer_kinds(modelio::ArchitectureFamily family) {
   // Derived once per family: ft2 makes a protection for every golden run
-  // and every batch, and walking the dataflow each time was part of its
-  // fixed cost per generation.
+  // and every batch, and the answer never changes while a process runs.
   static const std::vector<runtime::LayerKind> llama = derive_critical_layer_kinds(modelio::ArchitectureFamily::llama);
   static const std::vector<runtime::LayerKind> opt = derive_critical_layer_kinds(modelio::ArchitectureFamily::opt);
   return family == modelio::ArchitectureFamily::opt ? opt : llama;

@@ -26,4 +26,9 @@ int blas_threads() {
   return get != nullptr ? get() : -1;
 }
 
+std::string blas_core() {
+  const auto get = openblas_function<char* (*)()>("openblas_get_corename");
+  return get != nullptr ? get() : "unknown";
+}
+
 }  // namespace beamline::runtime

@@ -1,20 +1,17 @@
 #include "worker/training/cpu_kernels.h"
 
 #include <ATen/Version.h>
-#include <dlfcn.h>
 
 #include <cstdlib>
 #include <sstream>
+
+#include "worker/runtime/compute_threads.h"
 
 namespace beamline::training {
 
 CpuKernels cpu_kernels() {
   CpuKernels k;
-  // Looked up at run time: LibTorch reaches OpenBLAS through libblas.so.3,
-  // which may be another BLAS on some machines.
-  using CoreName = char* (*)();
-  const auto core = reinterpret_cast<CoreName>(dlsym(RTLD_DEFAULT, "openblas_get_corename"));
-  k.blas_core = core != nullptr ? core() : "unknown";
+  k.blas_core = runtime::blas_core();
   k.cpu_capability = "unknown";
   std::istringstream config(at::show_config());
   const std::string key = "CPU capability usage: ";
