@@ -18,6 +18,10 @@ F openblas_function(const char* name) {
 void set_compute_threads(int threads) {
   if (threads > 0) at::set_num_threads(threads);
   const int count = threads > 0 ? threads : at::get_num_threads();
+  // Only when it changes: a model loaded on the worker's prefetch thread
+  // lands here while the other thread may be inside an sgemm, and OpenBLAS
+  // resizes its pool under no lock of ours.
+  if (blas_threads() == count) return;
   if (const auto set = openblas_function<void (*)(int)>("openblas_set_num_threads")) set(count);
 }
 

@@ -107,7 +107,9 @@ TEST_F(ProcessTest, SigtermDrainsAndTheCampaignResumes) {
 }
 
 TEST_F(ProcessTest, RunStartsWorkersShowsProgressAndPrintsTheReport) {
-  const auto campaign = write("c.toml", synthetic_campaign("run", 10, 20, 10));
+  // 10 ms trials: the campaign lasts seconds, so the second worker (which
+  // loads LibTorch first) has joined before the first could do it all.
+  const auto campaign = write("c.toml", synthetic_campaign("run", 10, 20, 10, 10.0));
   const auto db = path("c.db");
   const auto run = run_beamline(fmt::format("run {} --workers 2 --db {}", shell_quote(campaign), shell_quote(db)));
   ASSERT_EQ(run.exit_code, 0) << run.err;
