@@ -25,7 +25,7 @@ TaskExample make_example(judge::TaskKind task, uint64_t seed, Split split, uint6
 // the option equal to the value just written, name its letter) apart from
 // recalling the value, which the fact statements and closed-book questions
 // teach. `answer` is the first lookup's letter. Without `with_question`
-// the sequence starts with the options ("options : A red ... .").
+// the sequence starts with the options ("options : A:red ... .").
 // `queries` > 0 asks that many lookups drawn with replacement instead of
 // each option once, so the letters cannot be had by elimination.
 TaskExample make_option_lookup_example(uint64_t seed, uint64_t index, bool with_question = true, int queries = 0);

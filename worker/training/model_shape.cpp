@@ -46,7 +46,7 @@ void check_shape(const ModelShape& s) {
   if (s.head_dim < 0) throw Error("--head-dim: must be positive (or 0 for hidden / heads)");
   if (s.head_dim > 0 && s.arch != TrainArch::llama) throw Error("--head-dim: only for --arch llama");
   if (s.arch == TrainArch::llama && s.attention_head_dim() % 2 != 0) {
-    throw Error("--hidden / --heads must be even for rotary embeddings");
+    throw Error("--hidden / --heads (or --head-dim) must be even for rotary embeddings");
   }
 }
 
@@ -94,7 +94,7 @@ nlohmann::json generation_config_json() {
 
 int64_t parameter_count(const ModelShape& s) {
   const int64_t d = s.hidden;
-  const int64_t head_dim = s.arch == TrainArch::llama ? s.attention_head_dim() : d / s.heads;
+  const int64_t head_dim = s.attention_head_dim();
   int64_t per_layer = 0;
   int64_t outside = s.vocab_size * d;
   if (s.arch == TrainArch::llama) {

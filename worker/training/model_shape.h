@@ -31,8 +31,8 @@ struct ModelShape {
   // dimensions slowly, which leaves more of them for matching by content
   // over the length of a prompt.
   double rope_theta = 10000.0;
-  // llama only: the size of each attention head (config head_dim); 0 means
-  // hidden / heads. Larger heads give GQA's shared keys and values more
+  // llama only (check_shape refuses it for opt): the size of each
+  // attention head (config head_dim); 0 means hidden / heads. Larger heads give GQA's shared keys and values more
   // room without widening the model.
   int64_t head_dim = 0;
   int64_t attention_head_dim() const { return head_dim > 0 ? head_dim : hidden / heads; }

@@ -119,7 +119,7 @@ nlohmann::json recipe_json(const TrainOptions& o) {
           {"kv_heads", o.shape.arch == TrainArch::llama ? o.shape.kv_heads : o.shape.heads},
           {"attention_bias", o.shape.attention_bias},
           {"rope_theta", o.shape.rope_theta},
-          {"head_dim", o.shape.arch == TrainArch::llama ? o.shape.attention_head_dim() : o.shape.hidden / o.shape.heads},
+          {"head_dim", o.shape.attention_head_dim()},
           {"intermediate", o.shape.intermediate},
           {"max_positions", o.shape.max_positions},
           {"parameters", parameter_count(o.shape)},
