@@ -11,7 +11,7 @@
 // Each side keeps its golden runs (and the engine its prefill states)
 // across rounds, as a worker does across the units of one input. A round
 // hands the engine one chunk per input and protection: on the bundled
-// models the worker's chunk (kTransientChunkTrials, the default unit), on
+// models the worker's chunk (kTransientChunkTrials, the default transient unit), on
 // the ~50M model a smaller one (its naive side runs at 3 trials/s).
 //
 // Prints per model the rates and the engine's pass statistics, then

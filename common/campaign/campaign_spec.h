@@ -118,7 +118,7 @@ struct BudgetSpec {
   uint64_t trials = 0;           // trials_per_input / trials_per_cell
   double half_width = 0.0;       // target_half_width: the 95% Wilson half-width on the SDC rate
   uint64_t max_trials_per_cell = 0;  // target_half_width: the cap
-  uint64_t unit_trials = 256;    // trials per work unit (one engine chunk: transient_unit.h)
+  uint64_t unit_trials = 0;      // trials per work unit; 0: the default for the cell's kind (trial_plan.h)
 };
 
 struct CampaignSpec {

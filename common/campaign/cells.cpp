@@ -5,6 +5,7 @@
 #include <set>
 
 #include "common/campaign/cell_key.h"
+#include "common/campaign/trial_plan.h"
 #include "common/error.h"
 
 namespace beamline::campaign {
@@ -24,9 +25,9 @@ std::string dataset_definition(const DatasetSpec& d) {
                      d.inputs, to_string(d.selection), d.max_new_tokens);
 }
 
-std::string budget_definition(const BudgetSpec& b) {
+std::string budget_definition(const BudgetSpec& b, CellKind kind) {
   return fmt::format("budget={},trials={},half_width={},max={},unit={}", to_string(b.mode), b.trials, b.half_width,
-                     b.max_trials_per_cell, b.unit_trials);
+                     b.max_trials_per_cell, unit_trials_for(b, kind));
 }
 
 std::string definition(const CampaignSpec& spec, const Cell& cell) {
@@ -37,7 +38,7 @@ std::string definition(const CampaignSpec& spec, const Cell& cell) {
     text += ";choice_scoring=" + to_string(spec.faults[cell.fault].choice_scoring);
   }
   if (needs_offline_bounds(protection.kind)) text += ";bounds=" + protection.bounds_for(model.name);
-  return text + ";" + budget_definition(spec.budget) + fmt::format(";root={}", spec.root);
+  return text + ";" + budget_definition(spec.budget, cell.kind) + fmt::format(";root={}", spec.root);
 }
 
 }  // namespace

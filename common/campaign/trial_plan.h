@@ -33,6 +33,12 @@ struct TrialRange {
 std::vector<TrialRange> plan_cell_trials(const BudgetSpec& budget, CellKind kind, int64_t inputs);
 uint64_t total_trials(const std::vector<TrialRange>& ranges);
 
+// Trials per work unit of a cell of `kind`: the budget's unit_trials, or
+// when that is unset 256 for transient cells (one worker engine chunk: the
+// engine batches a unit's trials, and small units starve it) and 16 for
+// weight cells (each trial evaluates every input, so 16 is already long).
+uint64_t unit_trials_for(const BudgetSpec& budget, CellKind kind);
+
 // Work units of at most `unit_trials` trials, ordered round by round: the
 // first unit of every input, then the second of every input, ... so a cell
 // stopped early by its half-width target has sampled its inputs evenly.

@@ -147,7 +147,7 @@ void SqliteStore::insert_cells(const campaign::CampaignSpec& spec, const std::ve
     insert.run();
     const int64_t cell_id = db_.last_insert_rowid();
     std::vector<UnitSpec> units;
-    for (const auto& range : campaign::split_into_units(plan, spec.budget.unit_trials)) {
+    for (const auto& range : campaign::split_into_units(plan, campaign::unit_trials_for(spec.budget, cell.kind))) {
       units.push_back({cell_id, range.input_index, range.begin, range.end});
     }
     units_per_cell.push_back(std::move(units));

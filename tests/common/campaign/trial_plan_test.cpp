@@ -51,6 +51,15 @@ TEST(TrialPlan, UnitsCoverEveryTrialOnceRoundByRound) {
   EXPECT_EQ(units, expected);
 }
 
+TEST(TrialPlan, UnitSizeDefaultsByCellKind) {
+  BudgetSpec budget;  // unit_trials left out of the campaign file
+  EXPECT_EQ(unit_trials_for(budget, CellKind::transient), 256u);  // one worker engine chunk
+  EXPECT_EQ(unit_trials_for(budget, CellKind::weight), 16u);
+  budget.unit_trials = 10;
+  EXPECT_EQ(unit_trials_for(budget, CellKind::transient), 10u);
+  EXPECT_EQ(unit_trials_for(budget, CellKind::weight), 10u);
+}
+
 TEST(TrialPlan, HalfWidthTargetStopsEarly) {
   BudgetSpec budget;
   budget.mode = BudgetMode::target_half_width;
