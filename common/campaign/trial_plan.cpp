@@ -34,7 +34,7 @@ uint64_t total_trials(const std::vector<TrialRange>& ranges) {
 
 uint64_t unit_trials_for(const BudgetSpec& budget, CellKind kind) {
   if (budget.unit_trials > 0) return budget.unit_trials;
-  return kind == CellKind::transient ? 256 : 16;
+  return kind == CellKind::transient ? kDefaultTransientUnitTrials : kDefaultWeightUnitTrials;
 }
 
 std::vector<TrialRange> split_into_units(const std::vector<TrialRange>& ranges, uint64_t unit_trials) {

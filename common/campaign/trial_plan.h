@@ -33,10 +33,15 @@ struct TrialRange {
 std::vector<TrialRange> plan_cell_trials(const BudgetSpec& budget, CellKind kind, int64_t inputs);
 uint64_t total_trials(const std::vector<TrialRange>& ranges);
 
+// Default trials per unit of a transient cell, and the worker's engine chunk
+// (worker/units/transient_unit.h): the engine batches a unit's trials, and
+// small units starve it. A weight cell's trial evaluates every input, so 16
+// of them are already a long unit.
+inline constexpr uint64_t kDefaultTransientUnitTrials = 256;
+inline constexpr uint64_t kDefaultWeightUnitTrials = 16;
+
 // Trials per work unit of a cell of `kind`: the budget's unit_trials, or
-// when that is unset 256 for transient cells (one worker engine chunk: the
-// engine batches a unit's trials, and small units starve it) and 16 for
-// weight cells (each trial evaluates every input, so 16 is already long).
+// when that is unset the default for the kind.
 uint64_t unit_trials_for(const BudgetSpec& budget, CellKind kind);
 
 // Work units of at most `unit_trials` trials, ordered round by round: the

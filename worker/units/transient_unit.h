@@ -7,6 +7,7 @@
 #include <functional>
 #include <vector>
 
+#include "common/campaign/trial_plan.h"
 #include "schema/beamline.pb.h"
 #include "worker/engine/golden_run.h"
 #include "worker/engine/transient_cell.h"
@@ -23,7 +24,7 @@ namespace beamline::units {
 // report progress sooner. Chunks start at trial_begin, so `beamline trial
 // --seed S --trial B --count N` (N at most this) runs the very same engine
 // batches as a unit [B, B+N).
-inline constexpr uint64_t kTransientChunkTrials = 256;
+inline constexpr uint64_t kTransientChunkTrials = campaign::kDefaultTransientUnitTrials;
 
 // The unit's cell as the engine knows it. Throws beamline::Error when the
 // unit's fault, sampling or targets do not parse, or when the key they
