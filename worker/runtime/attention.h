@@ -2,7 +2,9 @@
 // Attention over a KV cache, shared by all architectures: grouped-query
 // heads, causal + padding masks (+ Mistral's sliding window), softmax in
 // float32. LibTorch 1.13 has no scaled_dot_product_attention, so this is
-// matmul + softmax. Masked scores are set to the lowest finite float, never
+// two batches of products around a softmax; on the CPU in float32 the
+// products go to the BLAS directly, one call per row and kv head
+// (runtime/blas.h), elsewhere through at::matmul. Masked scores are set to the lowest finite float, never
 // -inf: a fully masked (padding) query row then gets a uniform softmax
 // instead of NaN that would leak through 0 * NaN.
 #include <ATen/core/Tensor.h>
@@ -24,6 +26,18 @@ at::Tensor attention_allowed(const KVCache& cache, int64_t start, int64_t n, std
 // hold this step's columns. Returns [batch, n, heads * head_dim].
 at::Tensor cached_attention(const at::Tensor& q, const KVCache& cache, int64_t layer, const at::Tensor& allowed,
                             double scale, const Numerics& numerics);
+
+// The two products of cached_attention. all_keys/all_values: a layer's
+// cache tensor, [batch, kv_heads, capacity, head_dim], of which the first
+// `total` columns are used.
+// [batch, kv_heads, m, total]: q_grouped ([batch, kv_heads, m, head_dim])
+// times those keys transposed. The direct BLAS path gives the bits
+// at::matmul gives where that reaches the same sgemm (tested), and every
+// row's result is the same whatever the batch (one call per product).
+at::Tensor query_key_scores(const at::Tensor& q_grouped, const at::Tensor& all_keys, int64_t total);
+// [batch, kv_heads, m, head_dim]: probs ([batch, kv_heads, m, total]) times
+// those values.
+at::Tensor weighted_values(const at::Tensor& probs, const at::Tensor& all_values, int64_t total);
 
 // [batch, n, heads * head_dim] -> [batch, heads, n, head_dim].
 at::Tensor split_heads(const at::Tensor& x, int64_t heads, int64_t head_dim);

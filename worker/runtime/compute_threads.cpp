@@ -1,7 +1,8 @@
 #include "worker/runtime/compute_threads.h"
 
 #include <ATen/Parallel.h>
-#include <dlfcn.h>
+
+#include "worker/runtime/blas.h"
 
 namespace beamline::runtime {
 namespace {
@@ -10,7 +11,7 @@ namespace {
 // which is OpenBLAS on the project's machines but may be another.
 template <typename F>
 F openblas_function(const char* name) {
-  return reinterpret_cast<F>(dlsym(RTLD_DEFAULT, name));
+  return reinterpret_cast<F>(blas::loaded_symbol(name));
 }
 
 }  // namespace
