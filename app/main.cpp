@@ -11,8 +11,10 @@
 #include "coordinator/cli/commands.h"
 #include "coordinator/report/report_command.h"
 #include "worker/cli/commands.h"
+#include "worker/runtime/blas_kernels.h"
 
 int main(int argc, char** argv) {
+  beamline::runtime::blas::reexec_with_row_invariant_kernels(argv);
   CLI::App app{"beamline: how soft errors change what a language model answers"};
   app.require_subcommand(1);
   app.set_help_all_flag("--help-all", "Help for every subcommand");

@@ -34,6 +34,7 @@
 #include "worker/engine/trial_engine.h"
 #include "worker/injection/activation_injector.h"
 #include "worker/units/transient_unit.h"
+#include "worker/runtime/blas_kernels.h"
 
 namespace {
 
@@ -61,6 +62,7 @@ struct Work {
 }  // namespace
 
 int main(int argc, char** argv) {
+  beamline::runtime::blas::reexec_with_row_invariant_kernels(argv);
   using namespace beamline;
   const bench::BenchArgs args = bench::parse_bench_args(argc, argv, "engine_bench [--quick] [--root REPO]");
   const std::string scratch =

@@ -23,6 +23,7 @@
 #include "worker/modelio/torch_safetensors_writer.h"
 #include "worker/runtime/generate.h"
 #include "worker/runtime/loaded_model.h"
+#include "worker/runtime/blas_kernels.h"
 
 namespace {
 
@@ -126,6 +127,7 @@ std::pair<double, double> hook_cost(beamline::runtime::CausalLM& model, const st
 }  // namespace
 
 int main(int argc, char** argv) {
+  beamline::runtime::blas::reexec_with_row_invariant_kernels(argv);
   bool quick = false;
   std::string keep;
   for (int i = 1; i < argc; ++i) {

@@ -19,6 +19,7 @@
 
 #include "bench/bench_models.h"
 #include "worker/engine/golden_run.h"
+#include "worker/runtime/blas_kernels.h"
 
 namespace {
 
@@ -27,6 +28,7 @@ using Clock = std::chrono::steady_clock;
 }  // namespace
 
 int main(int argc, char** argv) {
+  beamline::runtime::blas::reexec_with_row_invariant_kernels(argv);
   using namespace beamline;
   const bench::BenchArgs args = bench::parse_bench_args(argc, argv, "protection_bench [--quick] [--root REPO]");
   const std::string scratch =
