@@ -13,41 +13,41 @@ namespace {
 // out as the cache and contiguous results are.
 bool direct_blas(const at::Tensor& t) { return t.device().is_cpu() && t.scalar_type() == at::kFloat && t.is_contiguous(); }
 
+// lhs ([batch, kv_heads, m, inner]) times, for every row and kv head, the
+// first `total` columns of a layer's cache tensor ([batch, kv_heads,
+// capacity, head_dim]): transposed for q.k (inner = head_dim, result
+// [..., m, total]), as they are for probs.v (inner = total, result
+// [..., m, head_dim]). Undefined when the BLAS cannot take it.
+at::Tensor direct_cache_product(const at::Tensor& lhs, const at::Tensor& cache_tensor, int64_t total,
+                                bool transpose_cache) {
+  if (!direct_blas(lhs) || !direct_blas(cache_tensor)) return {};
+  const int64_t products = lhs.size(0) * lhs.size(1);
+  const int64_t m = lhs.size(2);
+  const int64_t inner = lhs.size(3);
+  const int64_t head_dim = cache_tensor.size(3);
+  const int64_t capacity = cache_tensor.size(2);
+  const int64_t cols = transpose_cache ? total : head_dim;
+  at::Tensor out = at::empty({lhs.size(0), lhs.size(1), m, cols}, lhs.options());
+  // Column-major, product i: out_i^T [cols, m] = C_i' x lhs_i^T, where the
+  // cache block C_i is [head_dim, total] with leading dimension head_dim.
+  const bool done = blas::sgemm_strided_batch(transpose_cache, products, cols, m, inner,
+                                              {cache_tensor.data_ptr<float>(), head_dim, capacity * head_dim},
+                                              {lhs.data_ptr<float>(), inner, m * inner}, out.data_ptr<float>(), cols,
+                                              m * cols);
+  return done ? out : at::Tensor();
+}
+
 }  // namespace
 
 at::Tensor query_key_scores(const at::Tensor& q_grouped, const at::Tensor& all_keys, int64_t total) {
-  if (direct_blas(q_grouped) && direct_blas(all_keys)) {
-    const int64_t products = q_grouped.size(0) * q_grouped.size(1);
-    const int64_t m = q_grouped.size(2);
-    const int64_t head_dim = q_grouped.size(3);
-    const int64_t capacity = all_keys.size(2);
-    at::Tensor scores = at::empty({q_grouped.size(0), q_grouped.size(1), m, total}, q_grouped.options());
-    // Column-major: scores_i^T [total, m] = keys_i [total, head_dim] x q_i^T.
-    if (blas::sgemm_strided_batch(true, products, total, m, head_dim,
-                                  {all_keys.data_ptr<float>(), head_dim, capacity * head_dim},
-                                  {q_grouped.data_ptr<float>(), head_dim, m * head_dim}, scores.data_ptr<float>(),
-                                  total, m * total)) {
-      return scores;
-    }
-  }
+  at::Tensor scores = direct_cache_product(q_grouped, all_keys, total, true);
+  if (scores.defined()) return scores;
   return at::matmul(q_grouped, all_keys.narrow(2, 0, total).transpose(-1, -2));
 }
 
 at::Tensor weighted_values(const at::Tensor& probs, const at::Tensor& all_values, int64_t total) {
-  if (direct_blas(probs) && direct_blas(all_values)) {
-    const int64_t products = probs.size(0) * probs.size(1);
-    const int64_t m = probs.size(2);
-    const int64_t head_dim = all_values.size(3);
-    const int64_t capacity = all_values.size(2);
-    at::Tensor out = at::empty({probs.size(0), probs.size(1), m, head_dim}, probs.options());
-    // Column-major: out_i^T [head_dim, m] = values_i^T x probs_i^T.
-    if (blas::sgemm_strided_batch(false, products, head_dim, m, total,
-                                  {all_values.data_ptr<float>(), head_dim, capacity * head_dim},
-                                  {probs.data_ptr<float>(), total, m * total}, out.data_ptr<float>(), head_dim,
-                                  m * head_dim)) {
-      return out;
-    }
-  }
+  at::Tensor out = direct_cache_product(probs, all_values, total, false);
+  if (out.defined()) return out;
   return at::matmul(probs, all_values.narrow(2, 0, total));
 }
 
