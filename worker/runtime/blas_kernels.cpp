@@ -58,7 +58,7 @@ void reexec_with_row_invariant_kernels(char** argv) {
   if (loaded_symbol("openblas_get_corename") == nullptr || sgemm_rows_agree()) return;
   if (std::getenv("OPENBLAS_CORETYPE") != nullptr) {
     warn("OpenBLAS's kernels (OPENBLAS_CORETYPE) make a row's result depend on its place in the batch; "
-         "the trial engine's early exits and prefill resumes will rarely apply");
+         "a trial's last bits depend on its batch row, and early exits and prefill resumes will rarely apply");
     return;
   }
 #if defined(__x86_64__)
@@ -69,7 +69,7 @@ void reexec_with_row_invariant_kernels(char** argv) {
   }
 #endif
   warn("OpenBLAS's kernels make a row's result depend on its place in the batch and could not be changed; "
-       "the trial engine's early exits and prefill resumes will rarely apply");
+       "a trial's last bits depend on its batch row, and early exits and prefill resumes will rarely apply");
 }
 
 }  // namespace beamline::runtime::blas
