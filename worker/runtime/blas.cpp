@@ -7,24 +7,20 @@
 namespace beamline::runtime::blas {
 namespace {
 
-using Sgemm = void (*)(const char* transa, const char* transb, const int* m, const int* n, const int* k,
-                       const float* alpha, const float* a, const int* lda, const float* b, const int* ldb,
-                       const float* beta, float* c, const int* ldc);
-
-Sgemm sgemm() {
-  static const auto fn = reinterpret_cast<Sgemm>(loaded_symbol("sgemm_"));
-  return fn;
-}
-
 bool fits(int64_t v) { return v >= 0 && v <= std::numeric_limits<int>::max(); }
 
 }  // namespace
 
 void* loaded_symbol(const char* name) { return dlsym(RTLD_DEFAULT, name); }
 
+Sgemm loaded_sgemm() {
+  static const auto fn = reinterpret_cast<Sgemm>(loaded_symbol("sgemm_"));
+  return fn;
+}
+
 bool sgemm_strided_batch(bool transpose_a, int64_t batch, int64_t m, int64_t n, int64_t k, StridedOperand a,
                          StridedOperand b, float* c, int64_t ldc, int64_t stride_c) {
-  const Sgemm fn = sgemm();
+  const Sgemm fn = loaded_sgemm();
   if (fn == nullptr || !fits(m) || !fits(n) || !fits(k) || !fits(a.leading) || !fits(b.leading) || !fits(ldc)) {
     return false;
   }

@@ -9,6 +9,12 @@ namespace beamline::runtime::blas {
 // A symbol already loaded into the process (LibTorch's BLAS), or null.
 void* loaded_symbol(const char* name);
 
+// The Fortran sgemm_ LibTorch calls, or null when none is loaded.
+using Sgemm = void (*)(const char* transa, const char* transb, const int* m, const int* n, const int* k,
+                       const float* alpha, const float* a, const int* lda, const float* b, const int* ldb,
+                       const float* beta, float* c, const int* ldc);
+Sgemm loaded_sgemm();
+
 // One operand of a batch of products: product i's matrix starts at
 // data + i * stride, column-major with leading dimension `leading`.
 struct StridedOperand {

@@ -13,10 +13,6 @@
 namespace beamline::runtime::blas {
 namespace {
 
-using Sgemm = void (*)(const char* transa, const char* transb, const int* m, const int* n, const int* k,
-                       const float* alpha, const float* a, const int* lda, const float* b, const int* ldb,
-                       const float* beta, float* c, const int* ldc);
-
 // Deterministic values in [-1, 1).
 std::vector<float> pseudo_random(size_t count, uint32_t seed) {
   std::vector<float> v(count);
@@ -48,7 +44,7 @@ void warn(const char* what) { std::fprintf(stderr, "beamline: warning: %s\n", wh
 }  // namespace
 
 bool sgemm_rows_agree() {
-  const auto sgemm = reinterpret_cast<Sgemm>(loaded_symbol("sgemm_"));
+  const Sgemm sgemm = loaded_sgemm();
   if (sgemm == nullptr) return true;
   // The shapes the variation was seen at: a wide batch and a narrow one.
   return rows_agree(sgemm, 96, 128, 384) && rows_agree(sgemm, 7, 128, 128);
