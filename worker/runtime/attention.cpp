@@ -2,6 +2,7 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <limits>
 
 #include "worker/runtime/blas.h"
@@ -51,10 +52,11 @@ at::Tensor weighted_values(const at::Tensor& probs, const at::Tensor& all_values
   return at::matmul(probs, all_values.narrow(2, 0, total));
 }
 
-at::Tensor attention_allowed(const KVCache& cache, int64_t start, int64_t n, std::optional<int64_t> sliding_window) {
-  const int64_t total = start + n;
+at::Tensor attention_allowed(const KVCache& cache, int64_t start, int64_t n, std::optional<int64_t> sliding_window,
+                             int64_t min_columns) {
+  const int64_t total = std::max(start + n, min_columns);
   const auto long_opts = at::TensorOptions().dtype(at::kLong).device(cache.attention_mask().device());
-  const at::Tensor query_col = at::arange(start, total, long_opts).unsqueeze(1);  // [n, 1]
+  const at::Tensor query_col = at::arange(start, start + n, long_opts).unsqueeze(1);  // [n, 1]
   const at::Tensor key_col = at::arange(0, total, long_opts).unsqueeze(0);        // [1, total]
   at::Tensor allowed = key_col <= query_col;                                      // [n, total]
   if (sliding_window) allowed = allowed & ((query_col - key_col) < *sliding_window);

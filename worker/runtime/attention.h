@@ -16,10 +16,12 @@
 
 namespace beamline::runtime {
 
-// [batch, 1, 1, n, start + n] bool: may query column start+i see key column
-// j? (a token in that row, j <= start+i, and within the sliding window:
-// (start+i) - j < window). Built once per step, shared by every layer.
-at::Tensor attention_allowed(const KVCache& cache, int64_t start, int64_t n, std::optional<int64_t> sliding_window);
+// [batch, 1, 1, n, total] bool, total = max(start + n, min_columns): may
+// query column start+i see key column j? (a token in that row, j <=
+// start+i, and within the sliding window: (start+i) - j < window). Built
+// once per step, shared by every layer.
+at::Tensor attention_allowed(const KVCache& cache, int64_t start, int64_t n, std::optional<int64_t> sliding_window,
+                             int64_t min_columns = 0);
 
 // q: [batch, heads, n, head_dim], scaled by `scale` after q.k (pass 1.0
 // when q is pre-scaled, as OPT does). Keys/values of `layer` must already

@@ -44,8 +44,12 @@ at::Tensor CausalLM::forward_step(const at::Tensor& input_ids, const at::Tensor&
         options.first_hidden.size(0) != ids.size(0) || options.first_hidden.size(1) != ids.size(1)))) {
     throw std::invalid_argument("forward_step: first_block needs first_hidden [batch, n, hidden] for the ids");
   }
+  if (options.attention_columns < 0 || options.attention_columns > cache.capacity()) {
+    throw std::invalid_argument("forward_step: attention_columns must be between 0 and the cache's capacity");
+  }
   const int64_t start = cache.begin_step(mask);
   ForwardContext ctx{options.step, options.hooks, &numerics_};
+  ctx.attention_columns = options.attention_columns;
   ctx.first_block = options.first_block;
   ctx.first_hidden = options.first_block > 0 ? &options.first_hidden : nullptr;
   ctx.on_block_input = options.on_block_input ? &options.on_block_input : nullptr;

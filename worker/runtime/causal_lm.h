@@ -49,6 +49,13 @@ struct StepOptions {
   // Called with the hidden state entering each block that runs (the
   // golden run keeps them for resuming).
   BlockInputObserver on_block_input;
+  // Attention runs over at least this many cache columns, those past the
+  // step's own masked (0: the columns so far and the step's). A prompt run
+  // in chunks passes the prompt's length, so every query's softmax spans
+  // as many (masked) columns as in the whole prompt's step and sums the
+  // same way, bit for bit (the trial engine's chunked prefill). At most the
+  // cache's capacity.
+  int64_t attention_columns = 0;
 };
 
 class CausalLM {

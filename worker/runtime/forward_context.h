@@ -23,6 +23,7 @@ struct ForwardContext {
   int64_t first_block = 0;
   const at::Tensor* first_hidden = nullptr;
   const BlockInputObserver* on_block_input = nullptr;  // null: nobody watches
+  int64_t attention_columns = 0;  // StepOptions::attention_columns
 };
 
 // Rounds `output` to the run precision (float16 emulation), then runs the

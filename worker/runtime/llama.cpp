@@ -89,10 +89,10 @@ at::Tensor LlamaModel::forward_hidden(const at::Tensor& input_ids, KVCache& cach
   // own outputs are never read.
   const at::Tensor positions = cache.positions(start, n).clamp_min(0);
   const RotaryTables rotary = rotary_tables(positions, inv_freq_, numerics().compute_dtype);
-  const at::Tensor allowed_full = attention_allowed(cache, start, n, std::nullopt);
+  const at::Tensor allowed_full = attention_allowed(cache, start, n, std::nullopt, ctx.attention_columns);
   // Mistral windows every layer; Qwen2 only from max_window_layers on.
   const at::Tensor allowed_window =
-      config().sliding_window ? attention_allowed(cache, start, n, config().sliding_window) : allowed_full;
+      config().sliding_window ? attention_allowed(cache, start, n, config().sliding_window, ctx.attention_columns) : allowed_full;
 
   at::Tensor hidden = ctx.first_hidden != nullptr ? ctx.first_hidden->to(device()).contiguous() : at::embedding(embed_, input_ids);
   for (int64_t i = ctx.first_block; i < static_cast<int64_t>(blocks_.size()); ++i) {

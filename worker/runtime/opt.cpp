@@ -124,7 +124,7 @@ at::Tensor OptModel::forward_hidden(const at::Tensor& input_ids, KVCache& cache,
                 " is past the model's max_position_embeddings (" + std::to_string(config().max_position_embeddings) +
                 ")");
   }
-  const at::Tensor allowed = attention_allowed(cache, start, n, std::nullopt);
+  const at::Tensor allowed = attention_allowed(cache, start, n, std::nullopt, ctx.attention_columns);
 
   at::Tensor hidden;
   if (ctx.first_hidden != nullptr) {
