@@ -39,6 +39,18 @@ void Ft2Protection::on_output(const runtime::HookPoint& point, int64_t step, at:
   if (step == 0) {
     at::Tensor low, high;
     zero_nan_min_max(output, counts, low, high);
+    // A later chunk of a chunked prefill: the range so far and this chunk's
+    // (min and max are exact, so this is the whole prompt's range).
+    const auto& so_far = bounds_[slot];
+    if (prefill_chunk_ > 0 && so_far && so_far->seen_low.defined()) {
+      low = at::minimum(low, so_far->seen_low.to(low.device()));
+      high = at::maximum(high, so_far->seen_high.to(high.device()));
+    }
+    at::Tensor seen_low, seen_high;
+    if (prefill_chunk_ >= 0) {
+      seen_low = low.clone();
+      seen_high = high.clone();
+    }
     // "min and max times a scale": widened away from the observed range by
     // (scale - 1) of its magnitude, which is min * scale and max * scale in
     // the usual case (min < 0 < max) and never narrows the range otherwise.
@@ -56,10 +68,11 @@ void Ft2Protection::on_output(const runtime::HookPoint& point, int64_t step, at:
         lo[r] = lo[r] - lo_step;
         hi[r] = hi[r] + hi_step;
       }
-      bounds_[slot] = RowBounds{low.view({-1, 1, 1}), high.view({-1, 1, 1})};
+      bounds_[slot] = RowBounds{low.view({-1, 1, 1}), high.view({-1, 1, 1}), seen_low, seen_high};
       return;
     }
-    bounds_[slot] = RowBounds{(low - widen * low.abs()).view({-1, 1, 1}), (high + widen * high.abs()).view({-1, 1, 1})};
+    bounds_[slot] = RowBounds{(low - widen * low.abs()).view({-1, 1, 1}), (high + widen * high.abs()).view({-1, 1, 1}),
+                              seen_low, seen_high};
     return;
   }
   const auto& b = bounds_[slot];
@@ -85,7 +98,8 @@ std::shared_ptr<Protection> Ft2Protection::with_rows(const at::Tensor& rows) con
   for (auto& b : copy->bounds_) {
     if (!b) continue;
     const at::Tensor r = rows.to(b->low.device());
-    b = RowBounds{b->low.index_select(0, r), b->high.index_select(0, r)};
+    const auto pick = [&r](const at::Tensor& t) { return t.defined() ? t.index_select(0, r) : t; };
+    b = RowBounds{pick(b->low), pick(b->high), pick(b->seen_low), pick(b->seen_high)};
   }
   if (corrections_.defined()) copy->corrections_ = corrections_.index_select(0, rows.to(corrections_.device()));
   return copy;

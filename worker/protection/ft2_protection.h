@@ -26,6 +26,10 @@ class Ft2Protection : public Protection {
   struct RowBounds {
     at::Tensor low;   // [batch, 1, 1] float32
     at::Tensor high;  // [batch, 1, 1] float32
+    // The observed min and max before widening, kept only in a prefill run
+    // in chunks (set_prefill_chunk), whose later chunks widen them.
+    at::Tensor seen_low;
+    at::Tensor seen_high;
   };
   // Indexed by hook-point slot (block * kLayerKindCount + kind): the hot
   // path looks a point up without building its name.

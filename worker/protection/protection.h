@@ -39,6 +39,14 @@ class Protection : public runtime::LayerHook {
   // match. The trial engine's early exit relies on it.
   virtual bool same_row_state(int64_t row, const Protection& other, int64_t other_row) const;
 
+  // The trial engine's prefill in position chunks (worker/engine/
+  // prefill_chunks.h): the step-0 outputs that follow are chunk `chunk` of
+  // the prompt (0 the first), and what a protection records at step 0 must
+  // cover all chunks so far, as one whole prefill's would. -1 (the
+  // default): step 0 is the whole prompt. Protections that record nothing
+  // at step 0 ignore it.
+  void set_prefill_chunk(int64_t chunk) { prefill_chunk_ = chunk; }
+
  protected:
   explicit Protection(std::vector<runtime::HookPoint> points) : points_(std::move(points)) {}
   void count(const at::Tensor& per_row);
@@ -48,6 +56,7 @@ class Protection : public runtime::LayerHook {
 
   std::vector<runtime::HookPoint> points_;
   at::Tensor corrections_;
+  int64_t prefill_chunk_ = -1;
 };
 
 // The protection for `options` on a model with `config`; nullptr for none.
