@@ -41,7 +41,7 @@ int64_t TrialEngine::batch_rows(const GoldenRun& golden) const {
 // bit-identical to this width's, else one recorded from the control row of
 // a batch of this width run from the embedding (the first such batch).
 void TrialEngine::run_prefill_pass(const PassContext& ctx, PassPlan& plan, StepQueues& waiting,
-                                   std::vector<TrialResult>& results) {
+                                   std::vector<TrialResult>& results, std::vector<size_t>* rerun_whole) {
   const GoldenRun& golden = ctx.golden;
   const int64_t rows = static_cast<int64_t>(plan.trials.size()) + 1;
   const int64_t blocks = model_.config().num_hidden_layers;
@@ -66,7 +66,22 @@ void TrialEngine::run_prefill_pass(const PassContext& ctx, PassPlan& plan, StepQ
   if (source && first > 0) {
     plan.first_block = first;
     plan.resume_from = source;
-    if (run_pass(ctx, plan, waiting, results) == PassStatus::done) {
+    // A rejected chunked prefill is run again whole, which shows whether
+    // the state resumed from was to blame; chunks stop either way.
+    const bool chunkable = options_.prefill_chunks > 1 && rerun_whole != nullptr && !prefill_chunks_rejected_;
+    plan.position_chunks = chunkable ? options_.prefill_chunks : 1;
+    plan.rerun_whole = chunkable ? rerun_whole : nullptr;
+    const size_t reruns_before = rerun_whole != nullptr ? rerun_whole->size() : 0;
+    PassStatus status = run_pass(ctx, plan, waiting, results);
+    if (status == PassStatus::chunks_rejected) {
+      ++stats_.chunks_rejected;
+      prefill_chunks_rejected_ = true;
+      rerun_whole->resize(reruns_before);
+      plan.position_chunks = 1;
+      plan.rerun_whole = nullptr;
+      status = run_pass(ctx, plan, waiting, results);
+    }
+    if (status == PassStatus::done) {
       if (trying_golden) {
         std::lock_guard<std::mutex> lock(states.mutex);
         states.by_rows.emplace(rows, source);
@@ -88,6 +103,8 @@ void TrialEngine::run_prefill_pass(const PassContext& ctx, PassPlan& plan, StepQ
   }
   plan.first_block = 0;
   plan.resume_from = nullptr;
+  plan.position_chunks = 1;
+  plan.rerun_whole = nullptr;
   PrefillState captured;
   if (!source) plan.capture = &captured;
   run_pass(ctx, plan, waiting, results);
@@ -132,6 +149,7 @@ std::vector<TrialResult> TrialEngine::run(const judge::DatasetInput& input, cons
                      [&](size_t a, size_t b) { return requests[a].site.block < requests[b].site.block; });
   }
   const auto per_batch = static_cast<size_t>(width - 1);
+  std::vector<size_t> rerun_whole;
   for (size_t begin = 0; begin < prefill.size(); begin += per_batch) {
     PassPlan plan;
     plan.trials.assign(prefill.begin() + static_cast<std::ptrdiff_t>(begin),
@@ -150,7 +168,14 @@ std::vector<TrialResult> TrialEngine::run(const judge::DatasetInput& input, cons
       run_pass(ctx, plan, waiting, results);
       continue;
     }
-    run_prefill_pass(ctx, plan, waiting, results);
+    run_prefill_pass(ctx, plan, waiting, results, &rerun_whole);
+  }
+  // Trials a chunked prefill could not run exactly, batched again whole.
+  for (size_t begin = 0; begin < rerun_whole.size(); begin += per_batch) {
+    PassPlan plan;
+    plan.trials.assign(rerun_whole.begin() + static_cast<std::ptrdiff_t>(begin),
+                       rerun_whole.begin() + static_cast<std::ptrdiff_t>(std::min(rerun_whole.size(), begin + per_batch)));
+    run_prefill_pass(ctx, plan, waiting, results, nullptr);
   }
   while (!waiting.empty()) {
     auto queue = waiting.begin();

@@ -46,8 +46,11 @@ class TrialEngine {
   const EngineStats& stats() const { return stats_; }
 
  private:
+  // rerun_whole: where a prefill run in position chunks hands the trials it
+  // could not run exactly; null runs the prefill whole.
   void run_prefill_pass(const struct PassContext& ctx, struct PassPlan& plan,
-                        std::map<int64_t, std::deque<size_t>>& waiting, std::vector<TrialResult>& results);
+                        std::map<int64_t, std::deque<size_t>>& waiting, std::vector<TrialResult>& results,
+                        std::vector<size_t>* rerun_whole);
 
   runtime::LoadedModel& model_;
   ProtectionSetup protection_;
@@ -56,6 +59,9 @@ class TrialEngine {
   // Whether a golden run's batch-1 prefill failed to reproduce a batch's,
   // for any golden run so far.
   bool golden_prefill_rejected_ = false;
+  // Whether a prefill run in position chunks failed to reproduce the whole
+  // one (then prefills run whole from there on).
+  bool prefill_chunks_rejected_ = false;
 };
 
 // Judges one row against the control row of its batch.

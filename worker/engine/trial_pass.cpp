@@ -6,71 +6,13 @@
 #include <chrono>
 
 #include "worker/engine/greedy_decoder.h"
+#include "worker/engine/pass.h"
 #include "worker/engine/row_state.h"
 #include "worker/engine/trial_engine.h"
 #include "worker/injection/activation_injector.h"
 
 namespace beamline::engine {
-namespace {
-
-using Clock = std::chrono::steady_clock;
-
-struct Row {
-  int64_t request = -1;     // index into the requests; -1 for the control
-  int64_t fault_step = -1;  // -1 for the control
-  RowDecode decode;         // tokens so far (the golden prefix included)
-  int64_t next_token = 0;   // what the next step feeds this row
-  // Corrections counted so far outside the protection's live counter,
-  // which is harvested into here whenever the batch is recomposed.
-  int64_t corrections = 0;
-  // Whether `corrections` counts for the trial yet: a trial counts from its
-  // fault's step, so a row carried fault-free from an earlier step starts
-  // counting at its own.
-  bool counting = true;
-  bool injected = false;
-  float value_before = 0;
-  float value_after = 0;
-};
-
-// A trial row that left the batch before the pass ended.
-struct Parked {
-  Row row;
-  bool exited = false;                // early exit: the rest is the control's
-  int64_t control_corrections = 0;    // the control's count when it left
-};
-
-class Pass {
- public:
-  Pass(const PassContext& ctx, const PassPlan& plan, StepQueues& waiting, std::vector<TrialResult>& results)
-      : ctx_(ctx), plan_(plan), waiting_(waiting), results_(results), lm_(ctx.model.model()) {}
-
-  PassStatus run();
-
- private:
-  void start();
-  at::Tensor step_inputs(runtime::StepOptions& options) const;
-  std::shared_ptr<injection::ActivationInjector> injector_for(int64_t step) const;
-  bool resume_reproduces_source() const;
-  std::vector<bool> early_exits(int64_t step, int64_t first_column, int64_t columns) const;
-  void harvest_corrections();
-  void start_counting(int64_t step);
-  void recompose(const std::vector<bool>& leaving, const std::vector<bool>& exited, int64_t next_step);
-  void finish(double seconds);
-  void fail(const std::string& error, double seconds);
-  int64_t trials_run() const { return static_cast<int64_t>(parked_.size() + rows_.size()) - 1; }
-
-  const PassContext& ctx_;
-  const PassPlan& plan_;
-  StepQueues& waiting_;
-  std::vector<TrialResult>& results_;
-  runtime::CausalLM& lm_;
-
-  std::vector<Row> rows_;  // rows_[0] is the control
-  std::vector<Parked> parked_;
-  runtime::KVCache cache_;
-  std::shared_ptr<protection::Protection> guard_;
-  int64_t step_ = 0;
-};
+namespace pass_detail {
 
 bool resuming(const PassPlan& plan) {
   return plan.start_step == 0 && plan.first_block > 0 && plan.resume_from != nullptr;
@@ -89,7 +31,9 @@ void Pass::start() {
     control.corrections = plan_.resume_from->corrections_before[static_cast<size_t>(plan_.first_block)];
   }
   rows_.push_back(control);
+  if (chunked()) plan_chunks(prompt_length);
   for (size_t request : plan_.trials) {
+    if (chunked() && joins_later(request)) continue;
     Row row = control;
     row.request = static_cast<int64_t>(request);
     row.fault_step = ctx_.requests[request].site.step;
@@ -270,29 +214,35 @@ PassStatus Pass::run() {
   step_ = plan_.start_step;
   const DecodeSettings decode = decode_settings(ctx_.model, ctx_.options.generation.max_new_tokens, nullptr);
   try {
-    while (rows_.size() > 1) {
+    while (rows_.size() > 1 || chunks_pending_) {
       start_counting(step_);
       const auto batch = static_cast<int64_t>(rows_.size());
       // The injector runs before the protection at a shared point: the
       // fault happens in the layer, the protection sees its result.
-      const auto injector = injector_for(step_);
-      runtime::HookSet hooks;
-      if (injector) {
-        for (const auto& point : injector->points()) hooks.attach(point, injector);
-      }
-      if (guard_) guard_->attach_to(hooks, guard_);
-      runtime::StepOptions options;
-      options.step = step_;
-      options.hooks = &hooks;
-      const at::Tensor ids = step_inputs(options);
+      const bool in_chunks = step_ == 0 && chunked();
+      const auto injector = in_chunks ? nullptr : injector_for(step_);
       const int64_t first_column = cache_.length();
-      const auto step_started = Clock::now();
-      const at::Tensor logits = lm_.forward_step(ids, at::Tensor(), cache_, options);
-      (step_ == 0 ? ctx_.stats.prefill_seconds : ctx_.stats.decode_seconds) +=
-          std::chrono::duration<double>(Clock::now() - step_started).count();
+      at::Tensor logits;
+      if (in_chunks) {
+        logits = prefill_in_chunks();
+      } else {
+        runtime::HookSet hooks;
+        if (injector) {
+          for (const auto& point : injector->points()) hooks.attach(point, injector);
+        }
+        if (guard_) guard_->attach_to(hooks, guard_);
+        runtime::StepOptions options;
+        options.step = step_;
+        options.hooks = &hooks;
+        const at::Tensor ids = step_inputs(options);
+        const auto step_started = Clock::now();
+        logits = lm_.forward_step(ids, at::Tensor(), cache_, options);
+        (step_ == 0 ? ctx_.stats.prefill_seconds : ctx_.stats.decode_seconds) +=
+            std::chrono::duration<double>(Clock::now() - step_started).count();
+        ++ctx_.stats.forward_steps;
+        ctx_.stats.row_steps += batch;
+      }
       const int64_t columns = cache_.length() - first_column;
-      ++ctx_.stats.forward_steps;
-      ctx_.stats.row_steps += batch;
 
       const at::Tensor finite = at::isfinite(logits).all(-1).to(at::kCPU).contiguous();
       const at::Tensor picked = logits.argmax(-1).to(at::kCPU, at::kLong).contiguous();
@@ -322,8 +272,8 @@ PassStatus Pass::run() {
         }
       }
       if (step_ == 0 && resuming(plan_)) {
-        if (!resume_reproduces_source()) return PassStatus::resume_rejected;
-        ctx_.stats.prefill_resumed += batch - 1;
+        if (!resume_reproduces_source()) return chunked() ? PassStatus::chunks_rejected : PassStatus::resume_rejected;
+        ctx_.stats.prefill_resumed += static_cast<int64_t>(rows_.size()) - 1;
       }
       if (step_ == 0 && plan_.capture != nullptr && !resuming(plan_)) {
         plan_.capture->cache = cache_.select_rows(at::zeros({1}, at::kLong).to(lm_.device()));
@@ -346,77 +296,11 @@ PassStatus Pass::run() {
   return PassStatus::done;
 }
 
-void Pass::finish(double seconds) {
-  ctx_.stats.pass_seconds += seconds;
-  const Row& control = rows_[0];
-  const double share = seconds / static_cast<double>(std::max<int64_t>(trials_run(), 1));
-  ++ctx_.stats.passes;
-  // The pass ends when its last trial row leaves. If the control was still
-  // generating then, rows that left early continue as the golden run does
-  // from the control's last step (the control started from the golden
-  // state and computed the same tokens so far; only its last bits may
-  // differ, DESIGN.md "Determinism").
-  const GoldenRun& golden = ctx_.golden;
-  std::vector<int64_t> control_future = control.decode.tokens;
-  int64_t golden_tail_corrections = 0;
-  if (!control.decode.stopped) {
-    for (size_t t = control_future.size(); t < golden.tokens.size(); ++t) control_future.push_back(golden.tokens[t]);
-    for (size_t s = static_cast<size_t>(step_); s < golden.step_corrections.size(); ++s) {
-      golden_tail_corrections += golden.step_corrections[s];
-    }
-  }
-  for (const Parked& p : parked_) {
-    const Row& row = p.row;
-    TrialResult& r = results_[static_cast<size_t>(row.request)];
-    const TrialRequest& request = ctx_.requests[static_cast<size_t>(row.request)];
-    r.trial_index = request.trial_index;
-    r.site = request.site;
-    r.seconds = share;
-    r.injected = row.injected;
-    r.value_before = row.value_before;
-    r.value_after = row.value_after;
-    bool non_finite = row.decode.non_finite;
-    if (p.exited) {
-      // Same state as the control from the fault's step on: the same
-      // tokens, logits and corrections as the control from then on.
-      r.tokens = control_future;
-      non_finite = non_finite || control.decode.non_finite;
-      r.corrections = row.corrections + (control.corrections - p.control_corrections) + golden_tail_corrections;
-      ++ctx_.stats.early_exits;
-    } else {
-      r.tokens = row.decode.tokens;
-      r.corrections = row.corrections;
-    }
-    r.text = decode_output(ctx_.model, r.tokens);
-    r.first_divergence_step = first_difference(r.tokens, control_future);
-    r.outcome = classify(r.tokens, non_finite, control_future, r.text, ctx_.input);
-  }
-}
-
-void Pass::fail(const std::string& error, double seconds) {
-  for (size_t r = 1; r < rows_.size(); ++r) parked_.push_back({rows_[r], false, 0});
-  const double share = seconds / static_cast<double>(std::max<size_t>(parked_.size(), 1));
-  ++ctx_.stats.passes;
-  for (const Parked& p : parked_) {
-    TrialResult& r = results_[static_cast<size_t>(p.row.request)];
-    const TrialRequest& request = ctx_.requests[static_cast<size_t>(p.row.request)];
-    r = TrialResult{};
-    r.trial_index = request.trial_index;
-    r.site = request.site;
-    r.seconds = share;
-    r.injected = p.row.injected;
-    r.value_before = p.row.value_before;
-    r.value_after = p.row.value_after;
-    r.outcome = Outcome::due;
-    r.error = error;
-  }
-}
-
-}  // namespace
+}  // namespace pass_detail
 
 PassStatus run_pass(const PassContext& ctx, const PassPlan& plan, StepQueues& waiting,
                     std::vector<TrialResult>& results) {
-  Pass pass(ctx, plan, waiting, results);
+  pass_detail::Pass pass(ctx, plan, waiting, results);
   return pass.run();
 }
 

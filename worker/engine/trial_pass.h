@@ -54,6 +54,13 @@ struct PassPlan {
   std::shared_ptr<const PrefillState> resume_from;
   // start_step 0, not resuming: record the control row's prefill here.
   PrefillState* capture = nullptr;
+  // Resuming only: run the prefill in this many position chunks, trials
+  // joining at their fault's chunk (prefill_chunks.h); 1 runs it whole.
+  int64_t position_chunks = 1;
+  // Chunked only (and required for it): trials whose chunked prefill would
+  // not equal the whole one (a non-finite value cache entry) are appended
+  // here unjudged, for a whole prefill.
+  std::vector<size_t>* rerun_whole = nullptr;
 };
 
 enum class PassStatus {
@@ -61,6 +68,8 @@ enum class PassStatus {
   // The resumed prefill's control row did not reproduce resume_from bit
   // for bit; nothing was recorded and `waiting` is untouched.
   resume_rejected,
+  // As resume_rejected, for a prefill run in position chunks.
+  chunks_rejected,
 };
 
 // Runs the pass and writes results[i] for every request i it ran: the

@@ -48,6 +48,10 @@ struct EngineOptions {
   // for bit (checked on every batch's control row; otherwise that batch is
   // rerun from the embedding and resuming stops for the input).
   bool prefill_resume = true;
+  // A resumed prefill runs in this many position chunks, each trial joining
+  // at its fault's (prefill_chunks.h), while the control row shows the
+  // chunked prefill equals the whole one bit for bit; 1 runs it whole.
+  int64_t prefill_chunks = 4;
 };
 
 // What the engine did, for benchmarks and tests (never judged by time).
@@ -59,6 +63,9 @@ struct EngineStats {
   int64_t admitted = 0;           // trials that joined a running batch at their fault step
   int64_t prefill_resumed = 0;    // prefill trials that started past block 0
   int64_t resume_rejected = 0;    // batches whose resumed prefill was not bit-identical
+  int64_t chunked_prefills = 0;   // passes that ran their prefill in position chunks
+  int64_t chunks_rejected = 0;    // of those, the ones not bit-identical to the whole prefill
+  int64_t chunk_reruns = 0;       // trials run again whole after a chunked prefill (non-finite values)
   // Where the time went (benchmarks print it; tests never read it).
   double prefill_seconds = 0;     // forward steps at step 0
   double decode_seconds = 0;      // forward steps at later steps

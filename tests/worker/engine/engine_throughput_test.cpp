@@ -155,6 +155,40 @@ TEST_P(EngineShortcutsTest, PrefillResumeEqualsThePrefillFromTheEmbedding) {
   EXPECT_GT(resumed, 300);
 }
 
+// A resumed prefill run in position chunks, trials joining at their
+// fault's chunk: the same results as the whole resumed prefill, under every
+// protection (ft2's first-token bounds span the chunks), and the chunks were
+// used and never rejected. Exponent-bit faults make values non-finite: those
+// trials are run again whole (in one prefill their non-finite value cache
+// entries reach earlier positions, through 0 x inf in masked columns).
+TEST_P(EngineShortcutsTest, ChunkedPrefillEqualsTheWholePrefill) {
+  std::map<ProtectionKind, int64_t> chunked;
+  int64_t reruns = 0;
+  for (auto fault_model : {fault::FaultModel::single_bit, fault::FaultModel::exponent_bit}) {
+    const auto requests = draw(fault_model, 120, 9);
+    for (auto kind : kProtections) {
+      for (int64_t chunks : {3, 10}) {
+        EngineOptions with;
+        with.max_batch = 8;
+        with.prefill_chunks = chunks;
+        EngineOptions without = with;
+        without.prefill_chunks = 1;
+        EngineStats stats;
+        const auto fast = run(setup(kind), requests, with, &stats);
+        const auto full = run(setup(kind), requests, without);
+        expect_same_results(fast, full,
+                            fault::to_string(fault_model) + "/" + protection::to_string(kind) + "/" +
+                                std::to_string(chunks) + " chunks");
+        EXPECT_EQ(stats.chunks_rejected, 0) << protection::to_string(kind);
+        chunked[kind] += stats.chunked_prefills;
+        reruns += stats.chunk_reruns;
+      }
+    }
+  }
+  for (auto kind : kProtections) EXPECT_GT(chunked[kind], 10) << protection::to_string(kind);
+  EXPECT_GT(reruns, 0);
+}
+
 // Trials joining a running batch at their fault step, leaving it early,
 // in wide batches: the same as one trial per batch without shortcuts.
 TEST_P(EngineShortcutsTest, WideBatchesWithEveryShortcutEqualOneTrialPerBatch) {
