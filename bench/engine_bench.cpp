@@ -150,6 +150,9 @@ int main(int argc, char** argv) {
           stats.admitted += s.admitted;
           stats.prefill_resumed += s.prefill_resumed;
           stats.resume_rejected += s.resume_rejected;
+          stats.chunked_prefills += s.chunked_prefills - before.chunked_prefills;
+          stats.chunks_rejected += s.chunks_rejected - before.chunks_rejected;
+          stats.chunk_reruns += s.chunk_reruns - before.chunk_reruns;
           stats.prefill_seconds += s.prefill_seconds - before.prefill_seconds;
           stats.decode_seconds += s.decode_seconds - before.decode_seconds;
           stats.pass_seconds += s.pass_seconds - before.pass_seconds;
@@ -192,11 +195,13 @@ int main(int argc, char** argv) {
                 m.name.c_str(), static_cast<double>(m.parameters) / 1e6, m.inputs.size(), large ? "" : "+ft2",
                 fast_rate, naive_rate, static_cast<long long>(model_agree), static_cast<long long>(model_compared));
     std::printf("  engine: %lld passes, %lld forward steps, %.1f rows/step, %lld early exits, %lld joined mid-batch, "
-                "%lld prefill resumed, %lld resumes rejected\n",
+                "%lld prefill resumed, %lld resumes rejected, %lld prefills in chunks (%lld rejected, %lld trials rerun whole)\n",
                 static_cast<long long>(stats.passes), static_cast<long long>(stats.forward_steps),
                 static_cast<double>(stats.row_steps) / static_cast<double>(std::max<int64_t>(stats.forward_steps, 1)),
                 static_cast<long long>(stats.early_exits), static_cast<long long>(stats.admitted),
-                static_cast<long long>(stats.prefill_resumed), static_cast<long long>(stats.resume_rejected));
+                static_cast<long long>(stats.prefill_resumed), static_cast<long long>(stats.resume_rejected),
+                static_cast<long long>(stats.chunked_prefills), static_cast<long long>(stats.chunks_rejected),
+                static_cast<long long>(stats.chunk_reruns));
     std::printf("  engine time: %.3f s in all, %.3f s in passes, of which %.3f s prefill steps, %.3f s later steps\n",
                 fast.seconds, stats.pass_seconds, stats.prefill_seconds, stats.decode_seconds);
     std::printf("ratio engine_vs_naive_%s %.2f\n", m.name.c_str(), ratio);
