@@ -6,8 +6,9 @@
 
 namespace beamline::worker {
 
-UnitExecutor::UnitExecutor(units::UnitRunner& runner)
-    : runner_(runner), thread_([this] { loop(); }), prefetch_thread_([this] { prefetch_loop(); }) {}
+UnitExecutor::UnitExecutor(units::UnitRunner& runner, bool prefetch) : runner_(runner), thread_([this] { loop(); }) {
+  if (prefetch) prefetch_thread_ = std::thread([this] { prefetch_loop(); });
+}
 
 UnitExecutor::~UnitExecutor() { stop(); }
 

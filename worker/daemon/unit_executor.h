@@ -37,7 +37,9 @@ struct UnitInHand {
 
 class UnitExecutor {
  public:
-  explicit UnitExecutor(units::UnitRunner& runner);
+  // prefetch false: no prefetch thread, each unit prepares itself when it
+  // starts (bench/pipeline_bench.cpp measures the difference).
+  explicit UnitExecutor(units::UnitRunner& runner, bool prefetch = true);
   ~UnitExecutor();  // stop()
   UnitExecutor(const UnitExecutor&) = delete;
   UnitExecutor& operator=(const UnitExecutor&) = delete;

@@ -118,5 +118,20 @@ TEST(UnitExecutor, AThrowingPrefetchLeavesTheUnitToRun) {
   EXPECT_EQ(finished, 2u);
 }
 
+// prefetch off (the pipelining benchmark's other side): units still run in
+// order and stream their results, and none is prepared ahead.
+TEST(UnitExecutor, WithoutPrefetchRunsEveryUnitUnprepared) {
+  GatedRunner runner;  // gates only unit 1, which is not submitted
+  UnitExecutor executor(runner, false);
+  for (uint64_t id = 2; id <= 4; ++id) executor.submit(unit_with_id(id));
+  const auto events = events_until_finished(executor, 3);
+  executor.stop();
+  EXPECT_EQ(runner.runs_, (std::vector<uint64_t>{2, 3, 4}));
+  EXPECT_TRUE(runner.prefetched_.empty());
+  size_t finished = 0;
+  for (const auto& e : events) finished += e.finished && e.error.empty() ? 1 : 0;
+  EXPECT_EQ(finished, 3u);
+}
+
 }  // namespace
 }  // namespace beamline::worker
