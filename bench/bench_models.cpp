@@ -1,7 +1,9 @@
 #include "bench/bench_models.h"
 
+#include <CLI/CLI.hpp>
+
 #include <cstdio>
-#include <cstring>
+#include <cstdlib>
 #include <filesystem>
 #include <unistd.h>
 
@@ -76,20 +78,20 @@ std::vector<BenchModel> load_bench_models(const BenchModelOptions& options) {
   return models;
 }
 
-BenchArgs parse_bench_args(int argc, char** argv, const char* usage) {
+BenchArgs parse_bench_args(int argc, char** argv, const char* description) {
   BenchArgs args;
 #ifdef BEAMLINE_SOURCE_DIR
   args.source_dir = BEAMLINE_SOURCE_DIR;
 #endif
-  for (int i = 1; i < argc; ++i) {
-    if (std::strcmp(argv[i], "--quick") == 0) {
-      args.quick = true;
-    } else if (std::strcmp(argv[i], "--root") == 0 && i + 1 < argc) {
-      args.source_dir = argv[++i];
-    } else {
-      std::fprintf(stderr, "usage: %s\n", usage);
-      std::exit(2);
-    }
+  CLI::App app(description);
+  app.add_flag("--quick", args.quick, "Shortened run (all benchmarks within a minute)");
+  app.add_option("--root", args.source_dir, "The repository (models/, data/, examples/)")
+      ->capture_default_str()
+      ->check(CLI::ExistingDirectory);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    std::exit(app.exit(e));
   }
   return args;
 }

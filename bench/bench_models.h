@@ -40,6 +40,8 @@ struct BenchArgs {
   bool quick = false;
   std::string source_dir;
 };
-BenchArgs parse_bench_args(int argc, char** argv, const char* usage);
+// --quick and --root REPO (default: the source tree it was built from);
+// exits with CLI11's message and code on bad arguments or --help.
+BenchArgs parse_bench_args(int argc, char** argv, const char* description);
 
 }  // namespace beamline::bench

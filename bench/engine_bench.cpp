@@ -65,7 +65,8 @@ struct Work {
 int main(int argc, char** argv) {
   beamline::runtime::blas::reexec_with_row_invariant_kernels(argv);
   using namespace beamline;
-  const bench::BenchArgs args = bench::parse_bench_args(argc, argv, "engine_bench [--quick] [--root REPO]");
+  const bench::BenchArgs args = bench::parse_bench_args(
+      argc, argv, "Trials/s of the trial engine against the naive engine, and outcome agreement");
   const std::string scratch =
       (std::filesystem::temp_directory_path() / ("beamline_engine_bench_" + std::to_string(::getpid()))).string();
   std::filesystem::create_directories(scratch);

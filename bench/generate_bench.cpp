@@ -11,7 +11,7 @@
 
 #include <chrono>
 #include <cstdio>
-#include <cstring>
+#include <CLI/CLI.hpp>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -130,16 +130,10 @@ int main(int argc, char** argv) {
   beamline::runtime::blas::reexec_with_row_invariant_kernels(argv);
   bool quick = false;
   std::string keep;
-  for (int i = 1; i < argc; ++i) {
-    if (std::strcmp(argv[i], "--quick") == 0) {
-      quick = true;
-    } else if (std::strcmp(argv[i], "--keep-model") == 0 && i + 1 < argc) {
-      keep = argv[++i];
-    } else {
-      std::fprintf(stderr, "usage: generate_bench [--quick] [--keep-model DIR]\n");
-      return 2;
-    }
-  }
+  CLI::App app("Greedy generation tokens/s at batch 1 and 32");
+  app.add_flag("--quick", quick, "Shortened run");
+  app.add_option("--keep-model", keep, "Write the benchmark model here and keep it (default: a scratch directory)");
+  CLI11_PARSE(app, argc, argv);
   const BenchModel spec;
   const std::string dir = keep.empty() ? (std::filesystem::temp_directory_path() /
                                           ("beamline_generate_bench_" + std::to_string(::getpid())))

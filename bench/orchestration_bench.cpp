@@ -7,6 +7,7 @@
 // Prints "ratio coordinator_vs_sqlite X" (the coordinator's share of the
 // raw insert rate). Default campaign: examples/synthetic.toml (1,000,000
 // trials); --quick runs it at a tenth.
+#include <CLI/CLI.hpp>
 #include <fmt/core.h>
 #include <stdlib.h>
 
@@ -122,12 +123,11 @@ int main(int argc, char** argv) {
   bool quick = false;
   int workers = 4;
   std::string campaign = std::string(BEAMLINE_SOURCE_DIR) + "/examples/synthetic.toml";
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    if (arg == "--quick") quick = true;
-    if (arg == "--workers" && i + 1 < argc) workers = std::atoi(argv[++i]);
-    if (arg == "--campaign" && i + 1 < argc) campaign = argv[++i];
-  }
+  CLI::App app("Coordinator results/s against raw SQLite inserts of the same rows");
+  app.add_flag("--quick", quick, "A tenth of the campaign's trials");
+  app.add_option("--workers", workers, "Synthetic workers")->capture_default_str()->check(CLI::Range(1, 64));
+  app.add_option("--campaign", campaign, "Campaign file")->capture_default_str()->check(CLI::ExistingFile);
+  CLI11_PARSE(app, argc, argv);
   std::string pattern = (std::filesystem::temp_directory_path() / "beamline-orch-bench-XXXXXX").string();
   if (mkdtemp(pattern.data()) == nullptr) return 1;
   const std::filesystem::path dir = pattern;

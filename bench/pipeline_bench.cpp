@@ -100,7 +100,7 @@ std::vector<wire::WorkUnit> quickstart_units(const std::string& campaign_path, i
 
 int main(int argc, char** argv) {
   runtime::blas::reexec_with_row_invariant_kernels(argv);
-  const bench::BenchArgs args = bench::parse_bench_args(argc, argv, "pipeline_bench [--quick] [--root REPO]");
+  const bench::BenchArgs args = bench::parse_bench_args(argc, argv, "Worker units/s with the prefetch thread against without");
   units::RunnerOptions options;
   options.model_root = args.source_dir;
   options.threads = 1;  // as `beamline run` gives each worker; the prefetch thread has the other core

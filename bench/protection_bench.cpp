@@ -30,7 +30,7 @@ using Clock = std::chrono::steady_clock;
 int main(int argc, char** argv) {
   beamline::runtime::blas::reexec_with_row_invariant_kernels(argv);
   using namespace beamline;
-  const bench::BenchArgs args = bench::parse_bench_args(argc, argv, "protection_bench [--quick] [--root REPO]");
+  const bench::BenchArgs args = bench::parse_bench_args(argc, argv, "Golden generation with ft2 against none");
   const std::string scratch =
       (std::filesystem::temp_directory_path() / ("beamline_protection_bench_" + std::to_string(::getpid()))).string();
   std::filesystem::create_directories(scratch);
