@@ -11,13 +11,13 @@
 
 #include <chrono>
 #include <cstdio>
-#include <CLI/CLI.hpp>
 #include <filesystem>
 #include <fstream>
 #include <string>
 #include <unistd.h>
 #include <vector>
 
+#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include "worker/modelio/torch_safetensors_writer.h"
