@@ -67,6 +67,13 @@ class Pass {
   void harvest_corrections();
   void start_counting(int64_t step);
   void recompose(const std::vector<bool>& leaving, const std::vector<bool>& exited, int64_t next_step);
+  // The batch's KV cache and protection state re-indexed: new row i is old
+  // row index[i] (rows_ is rearranged by the caller).
+  void reindex_rows(const std::vector<int64_t>& index);
+  // One forward step over the batch, counted and timed in the stats.
+  at::Tensor timed_forward(const at::Tensor& ids, const runtime::StepOptions& options);
+  // What the injector did to batch row r.
+  void take_injection(size_t r, const injection::ActivationInjector& injector);
   void finish(double seconds);
   void fail(const std::string& error, double seconds);
   int64_t trials_run() const { return static_cast<int64_t>(parked_.size() + rows_.size()) - 1; }

@@ -41,9 +41,7 @@ void Pass::join_chunk(size_t chunk) {
     index.push_back(0);
   }
   joining_[chunk].clear();
-  const at::Tensor rows = at::tensor(index, at::kLong);
-  cache_ = cache_.select_rows(rows.to(lm_.device()));
-  if (guard_) guard_ = guard_->with_rows(rows);
+  reindex_rows(index);
 }
 
 // The prefill from plan_.first_block in position chunks; returns the last
@@ -85,16 +83,8 @@ at::Tensor Pass::prefill_in_chunks() {
     options.first_hidden = hidden.narrow(1, first, length).expand({batch, length, hidden.size(2)});
     options.attention_columns = chunk_bounds_.back();
     const at::Tensor ids = prompt.narrow(1, first, length).expand({batch, length}).contiguous();
-    const auto started = Clock::now();
-    logits = lm_.forward_step(ids, at::Tensor(), cache_, options);
-    ctx_.stats.prefill_seconds += std::chrono::duration<double>(Clock::now() - started).count();
-    ++ctx_.stats.forward_steps;
-    ctx_.stats.row_steps += batch;
-    for (size_t r : faulted) {
-      rows_[r].injected = injector->injected()[r];
-      rows_[r].value_before = injector->value_before()[r];
-      rows_[r].value_after = injector->value_after()[r];
-    }
+    logits = timed_forward(ids, options);
+    for (size_t r : faulted) take_injection(r, *injector);
   }
   if (guard_) guard_->set_prefill_chunk(-1);
   return drop_inexact_rows(logits);
@@ -119,10 +109,8 @@ at::Tensor Pass::drop_inexact_rows(const at::Tensor& logits) {
   if (rows.size() == rows_.size()) return logits;
   ctx_.stats.chunk_reruns += static_cast<int64_t>(rows_.size() - rows.size());
   rows_ = std::move(rows);
-  const at::Tensor index = at::tensor(kept, at::kLong);
-  cache_ = cache_.select_rows(index.to(lm_.device()));
-  if (guard_) guard_ = guard_->with_rows(index);
-  return logits.index_select(0, index.to(logits.device()));
+  reindex_rows(kept);
+  return logits.index_select(0, at::tensor(kept, at::kLong).to(logits.device()));
 }
 
 }  // namespace beamline::engine::pass_detail

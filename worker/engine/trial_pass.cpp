@@ -202,9 +202,29 @@ void Pass::recompose(const std::vector<bool>& leaving, const std::vector<bool>& 
   ctx_.stats.admitted += static_cast<int64_t>(admitted.size());
   rows_ = std::move(kept);
   if (rows_.size() == 1) return;  // nothing left to run: keep the buffers as they are
+  reindex_rows(index);
+}
+
+void Pass::reindex_rows(const std::vector<int64_t>& index) {
   const at::Tensor rows = at::tensor(index, at::kLong);
   cache_ = cache_.select_rows(rows.to(lm_.device()));
   if (guard_) guard_ = guard_->with_rows(rows);
+}
+
+at::Tensor Pass::timed_forward(const at::Tensor& ids, const runtime::StepOptions& options) {
+  const auto started = Clock::now();
+  at::Tensor logits = lm_.forward_step(ids, at::Tensor(), cache_, options);
+  (options.step == 0 ? ctx_.stats.prefill_seconds : ctx_.stats.decode_seconds) +=
+      std::chrono::duration<double>(Clock::now() - started).count();
+  ++ctx_.stats.forward_steps;
+  ctx_.stats.row_steps += static_cast<int64_t>(rows_.size());
+  return logits;
+}
+
+void Pass::take_injection(size_t r, const injection::ActivationInjector& injector) {
+  rows_[r].injected = injector.injected()[r];
+  rows_[r].value_before = injector.value_before()[r];
+  rows_[r].value_after = injector.value_after()[r];
 }
 
 PassStatus Pass::run() {
@@ -216,7 +236,6 @@ PassStatus Pass::run() {
   try {
     while (rows_.size() > 1 || chunks_pending_) {
       start_counting(step_);
-      const auto batch = static_cast<int64_t>(rows_.size());
       // The injector runs before the protection at a shared point: the
       // fault happens in the layer, the protection sees its result.
       const bool in_chunks = step_ == 0 && chunked();
@@ -235,12 +254,7 @@ PassStatus Pass::run() {
         options.step = step_;
         options.hooks = &hooks;
         const at::Tensor ids = step_inputs(options);
-        const auto step_started = Clock::now();
-        logits = lm_.forward_step(ids, at::Tensor(), cache_, options);
-        (step_ == 0 ? ctx_.stats.prefill_seconds : ctx_.stats.decode_seconds) +=
-            std::chrono::duration<double>(Clock::now() - step_started).count();
-        ++ctx_.stats.forward_steps;
-        ctx_.stats.row_steps += batch;
+        logits = timed_forward(ids, options);
       }
       const int64_t columns = cache_.length() - first_column;
 
@@ -265,10 +279,7 @@ PassStatus Pass::run() {
       }
       if (injector) {
         for (size_t r = 1; r < rows_.size(); ++r) {
-          if (rows_[r].fault_step != step_) continue;
-          rows_[r].injected = injector->injected()[r];
-          rows_[r].value_before = injector->value_before()[r];
-          rows_[r].value_after = injector->value_after()[r];
+          if (rows_[r].fault_step == step_) take_injection(r, *injector);
         }
       }
       if (step_ == 0 && resuming(plan_)) {
