@@ -40,16 +40,18 @@ at::Tensor direct_cache_product(const at::Tensor& lhs, const at::Tensor& cache_t
 
 }  // namespace
 
+// The direct products read the first lhs.size(0) rows of the cache (a
+// step some rows join part-way runs the first rows only); so must these.
 at::Tensor query_key_scores(const at::Tensor& q_grouped, const at::Tensor& all_keys, int64_t total) {
   at::Tensor scores = direct_cache_product(q_grouped, all_keys, total, true);
   if (scores.defined()) return scores;
-  return at::matmul(q_grouped, all_keys.narrow(2, 0, total).transpose(-1, -2));
+  return at::matmul(q_grouped, all_keys.narrow(0, 0, q_grouped.size(0)).narrow(2, 0, total).transpose(-1, -2));
 }
 
 at::Tensor weighted_values(const at::Tensor& probs, const at::Tensor& all_values, int64_t total) {
   at::Tensor out = direct_cache_product(probs, all_values, total, false);
   if (out.defined()) return out;
-  return at::matmul(probs, all_values.narrow(2, 0, total));
+  return at::matmul(probs, all_values.narrow(0, 0, probs.size(0)).narrow(2, 0, total));
 }
 
 at::Tensor attention_allowed(const KVCache& cache, int64_t start, int64_t n, std::optional<int64_t> sliding_window,

@@ -25,7 +25,9 @@ at::Tensor attention_allowed(const KVCache& cache, int64_t start, int64_t n, std
 
 // q: [batch, heads, n, head_dim], scaled by `scale` after q.k (pass 1.0
 // when q is pre-scaled, as OPT does). Keys/values of `layer` must already
-// hold this step's columns. Returns [batch, n, heads * head_dim].
+// hold this step's columns. Returns [batch, n, heads * head_dim]. q may
+// have fewer rows than the cache: they are its first rows (allowed has
+// q's rows).
 at::Tensor cached_attention(const at::Tensor& q, const KVCache& cache, int64_t layer, const at::Tensor& allowed,
                             double scale, const Numerics& numerics);
 

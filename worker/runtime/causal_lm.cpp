@@ -26,6 +26,18 @@ void check_vocabulary(const at::Tensor& ids, int64_t vocab_size) {
   }
 }
 
+void check_row_first_block(const StepOptions& options, int64_t batch, int64_t num_layers) {
+  const std::vector<int64_t>& first = options.row_first_block;
+  if (first.empty()) return;
+  bool ok = static_cast<int64_t>(first.size()) == batch && first[0] == 0 && options.first_block == 0;
+  for (size_t r = 1; ok && r < first.size(); ++r) ok = first[r] >= first[r - 1] && first[r] <= num_layers;
+  if (!ok) {
+    throw std::invalid_argument(
+        "forward_step: row_first_block needs one non-decreasing entry per row, row 0's 0, at most num_layers, "
+        "and no first_block");
+  }
+}
+
 }  // namespace
 
 at::Tensor CausalLM::forward_step(const at::Tensor& input_ids, const at::Tensor& attention_mask, KVCache& cache,
@@ -47,12 +59,14 @@ at::Tensor CausalLM::forward_step(const at::Tensor& input_ids, const at::Tensor&
   if (options.attention_columns < 0 || options.attention_columns > cache.capacity()) {
     throw std::invalid_argument("forward_step: attention_columns must be between 0 and the cache's capacity");
   }
+  check_row_first_block(options, ids.size(0), config_.num_hidden_layers);
   const int64_t start = cache.begin_step(mask);
   ForwardContext ctx{options.step, options.hooks, &numerics_};
   ctx.attention_columns = options.attention_columns;
   ctx.first_block = options.first_block;
   ctx.first_hidden = options.first_block > 0 ? &options.first_hidden : nullptr;
   ctx.on_block_input = options.on_block_input ? &options.on_block_input : nullptr;
+  ctx.row_first_block = options.row_first_block.empty() ? nullptr : &options.row_first_block;
   at::Tensor logits;
   try {
     at::Tensor hidden = forward_hidden(ids, cache, start, ctx);

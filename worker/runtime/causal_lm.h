@@ -56,6 +56,15 @@ struct StepOptions {
   // same way, bit for bit (the trial engine's chunked prefill). At most the
   // cache's capacity.
   int64_t attention_columns = 0;
+  // Rows known to equal row 0 before some block (the trial engine's rows
+  // whose fault lies in a later block and whose tokens are row 0's): row r
+  // skips the blocks before row_first_block[r] and enters that block with
+  // row 0's hidden state there, leaving its cache columns of the skipped
+  // blocks unwritten (they hold whatever they held). One entry per row,
+  // non-decreasing, row 0's 0, at most num_layers (skip every block);
+  // hooks at a block see only the rows that run it, the batch's first.
+  // Not with first_block. Empty: every row runs every block.
+  std::vector<int64_t> row_first_block;
 };
 
 class CausalLM {

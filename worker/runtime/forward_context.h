@@ -4,6 +4,7 @@
 #include <ATen/core/Tensor.h>
 
 #include <functional>
+#include <vector>
 
 #include "worker/runtime/hooks.h"
 #include "worker/runtime/numerics.h"
@@ -24,6 +25,7 @@ struct ForwardContext {
   const at::Tensor* first_hidden = nullptr;
   const BlockInputObserver* on_block_input = nullptr;  // null: nobody watches
   int64_t attention_columns = 0;  // StepOptions::attention_columns
+  const std::vector<int64_t>* row_first_block = nullptr;  // StepOptions::row_first_block; null: none
 };
 
 // Rounds `output` to the run precision (float16 emulation), then runs the

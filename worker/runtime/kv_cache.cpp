@@ -41,8 +41,10 @@ int64_t KVCache::begin_step(const at::Tensor& new_mask) {
 
 void KVCache::store(int64_t layer, const at::Tensor& keys, const at::Tensor& values) {
   if (pending_ == 0) throw std::logic_error("KVCache::store outside a step");
-  keys_.at(static_cast<size_t>(layer)).narrow(kColumnDim, length_, pending_).copy_(keys);
-  values_.at(static_cast<size_t>(layer)).narrow(kColumnDim, length_, pending_).copy_(values);
+  // A step some rows join part-way writes the first rows only.
+  const int64_t rows = keys.size(0);
+  keys_.at(static_cast<size_t>(layer)).narrow(0, 0, rows).narrow(kColumnDim, length_, pending_).copy_(keys);
+  values_.at(static_cast<size_t>(layer)).narrow(0, 0, rows).narrow(kColumnDim, length_, pending_).copy_(values);
 }
 
 void KVCache::end_step() {
@@ -85,6 +87,18 @@ KVCache KVCache::select_rows(const at::Tensor& rows) const {
   copy.mask_ = mask_.index_select(0, index);
   copy.batch_ = index.size(0);
   return copy;
+}
+
+void KVCache::copy_row_layers(int64_t from, int64_t to, int64_t layers) {
+  if (pending_ != 0) throw std::logic_error("KVCache::copy_row_layers during a step");
+  if (from < 0 || from >= batch_ || to < 0 || to >= batch_ || layers < 0 || layers > num_layers()) {
+    throw std::out_of_range("KVCache::copy_row_layers: row or layer count out of range");
+  }
+  for (int64_t layer = 0; layer < layers; ++layer) {
+    const auto l = static_cast<size_t>(layer);
+    keys_[l][to].copy_(keys_[l][from]);
+    values_[l][to].copy_(values_[l][from]);
+  }
 }
 
 void KVCache::truncate(int64_t length) {

@@ -43,7 +43,8 @@ class KVCache {
   // growing the capacity when needed; returns that start column.
   int64_t begin_step(const at::Tensor& new_mask);
   // Writes one layer's new keys/values ([batch, kv_heads, n, head_dim]) at
-  // the columns begun by begin_step.
+  // the columns begun by begin_step; fewer rows write the first rows only
+  // (StepOptions::row_first_block).
   void store(int64_t layer, const at::Tensor& keys, const at::Tensor& values);
   // Makes the step's columns part of length().
   void end_step();
@@ -65,6 +66,10 @@ class KVCache {
   // Forgets every column from `length` on (keep the golden prefix of the
   // first steps).
   void truncate(int64_t length);
+  // Row `to` takes row `from`'s keys and values in layers [0, layers), every
+  // column (a trial row that skipped those blocks while it equalled the
+  // control there, about to run them; the mask is left as it is).
+  void copy_row_layers(int64_t from, int64_t to, int64_t layers);
 
  private:
   KVCacheShape shape_;

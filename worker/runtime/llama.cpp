@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "worker/runtime/attention.h"
+#include "worker/runtime/block_rows.h"
 #include "worker/runtime/layers.h"
 #include "worker/runtime/rotary.h"
 #include "worker/runtime/weight_binder.h"
@@ -94,11 +95,20 @@ at::Tensor LlamaModel::forward_hidden(const at::Tensor& input_ids, KVCache& cach
   const at::Tensor allowed_window =
       config().sliding_window ? attention_allowed(cache, start, n, config().sliding_window, ctx.attention_columns) : allowed_full;
 
-  at::Tensor hidden = ctx.first_hidden != nullptr ? ctx.first_hidden->to(device()).contiguous() : at::embedding(embed_, input_ids);
-  for (int64_t i = ctx.first_block; i < static_cast<int64_t>(blocks_.size()); ++i) {
+  const BlockRows rows(ctx.row_first_block, input_ids.size(0));
+  const auto first_rows = BlockRows::first_rows;
+  at::Tensor hidden = ctx.first_hidden != nullptr ? ctx.first_hidden->to(device()).contiguous()
+                                                  : at::embedding(embed_, first_rows(input_ids, rows.running(0)));
+  const auto blocks = static_cast<int64_t>(blocks_.size());
+  for (int64_t i = ctx.first_block; i < blocks; ++i) {
+    hidden = rows.join(hidden, i);
     if (ctx.on_block_input != nullptr) (*ctx.on_block_input)(i, hidden);
-    hidden = block_forward(i, hidden, cache, rotary, windowed(i) ? allowed_window : allowed_full, ctx);
+    const int64_t r = hidden.size(0);
+    const RotaryTables block_rotary{first_rows(rotary.cos, r), first_rows(rotary.sin, r)};
+    hidden = block_forward(i, hidden, cache, block_rotary, first_rows(windowed(i) ? allowed_window : allowed_full, r),
+                           ctx);
   }
+  hidden = rows.join(hidden, blocks);
   return numerics().round(rms_norm(hidden, final_norm_, config().rms_norm_eps));
 }
 

@@ -6,6 +6,7 @@
 
 #include "common/error.h"
 #include "worker/runtime/attention.h"
+#include "worker/runtime/block_rows.h"
 #include "worker/runtime/layers.h"
 #include "worker/runtime/weight_binder.h"
 
@@ -126,18 +127,24 @@ at::Tensor OptModel::forward_hidden(const at::Tensor& input_ids, KVCache& cache,
   }
   const at::Tensor allowed = attention_allowed(cache, start, n, std::nullopt, ctx.attention_columns);
 
+  const BlockRows rows(ctx.row_first_block, input_ids.size(0));
+  const auto first_rows = BlockRows::first_rows;
   at::Tensor hidden;
   if (ctx.first_hidden != nullptr) {
     hidden = ctx.first_hidden->to(device()).contiguous();
   } else {
-    at::Tensor tokens = at::embedding(embed_, input_ids);
+    const int64_t r = rows.running(0);
+    at::Tensor tokens = at::embedding(embed_, first_rows(input_ids, r));
     if (project_in_.defined()) tokens = numerics().round(at::linear(tokens, project_in_));
-    hidden = numerics().round(tokens + at::embedding(positions_, positions));
+    hidden = numerics().round(tokens + at::embedding(positions_, first_rows(positions, r)));
   }
-  for (int64_t i = ctx.first_block; i < static_cast<int64_t>(blocks_.size()); ++i) {
+  const auto blocks = static_cast<int64_t>(blocks_.size());
+  for (int64_t i = ctx.first_block; i < blocks; ++i) {
+    hidden = rows.join(hidden, i);
     if (ctx.on_block_input != nullptr) (*ctx.on_block_input)(i, hidden);
-    hidden = block_forward(i, hidden, cache, allowed, ctx);
+    hidden = block_forward(i, hidden, cache, first_rows(allowed, hidden.size(0)), ctx);
   }
+  hidden = rows.join(hidden, blocks);
   if (has_final_norm_) hidden = norm(hidden, final_norm_w_, final_norm_b_);
   if (project_out_.defined()) hidden = numerics().round(at::linear(hidden, project_out_));
   return hidden;
