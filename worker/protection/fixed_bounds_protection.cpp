@@ -29,7 +29,7 @@ void FixedBoundsProtection::on_output(const runtime::HookPoint& point, int64_t s
   const size_t slot = slot_of(point);
   if (slot >= bounds_.size() || !bounds_[slot]) return;
   PointBounds& b = *bounds_[slot];
-  at::Tensor& counts = counter(output);
+  at::Tensor counts = counter(output);
   if (fused_supported(output) && counts.device().is_cpu() && counts.numel() == output.size(0)) {
     fused_restrict_range(output, &b.low_value, &b.high_value, /*per_row_bounds=*/false, policy_, nan_to_zero_, counts);
     return;

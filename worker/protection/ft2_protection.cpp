@@ -35,7 +35,7 @@ Ft2Protection::Ft2Protection(std::vector<runtime::HookPoint> points, CorrectionP
 void Ft2Protection::on_output(const runtime::HookPoint& point, int64_t step, at::Tensor& output) {
   const size_t slot = slot_of(point);
   if (slot >= guarded_.size() || !guarded_[slot]) return;
-  at::Tensor& counts = counter(output);
+  at::Tensor counts = counter(output);
   if (step == 0) {
     at::Tensor low, high;
     zero_nan_min_max(output, counts, low, high);
@@ -85,12 +85,13 @@ void Ft2Protection::on_output(const runtime::HookPoint& point, int64_t step, at:
   // pass.
   if (output.device().is_cpu() && output.is_contiguous() && fused_supported(output) && counts.device().is_cpu() &&
       b->low.device().is_cpu() && b->low.is_contiguous() && b->high.is_contiguous() &&
-      b->low.numel() == output.size(0) && counts.numel() == output.size(0)) {
+      b->low.numel() >= output.size(0) && counts.numel() == output.size(0)) {
+    // An output of fewer rows is the batch's first: their bounds lead.
     fused_restrict_range(output, b->low.data_ptr<float>(), b->high.data_ptr<float>(), /*per_row_bounds=*/true,
                          policy_, /*nan_to_zero=*/true, counts);
     return;
   }
-  restrict_range_add(output, b->low, b->high, policy_, /*nan_to_zero=*/true, counts);
+  restrict_range_add(output, rows_of(b->low, output), rows_of(b->high, output), policy_, /*nan_to_zero=*/true, counts);
 }
 
 std::shared_ptr<Protection> Ft2Protection::with_rows(const at::Tensor& rows) const {

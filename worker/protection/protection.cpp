@@ -2,10 +2,11 @@
 
 #include <ATen/ATen.h>
 
-#include "worker/protection/fixed_bounds_protection.h"
-#include "worker/protection/ft2_protection.h"
+#include <string>
 
 #include "common/error.h"
+#include "worker/protection/fixed_bounds_protection.h"
+#include "worker/protection/ft2_protection.h"
 
 namespace beamline::protection {
 
@@ -21,9 +22,23 @@ void Protection::count(const at::Tensor& per_row) {
   }
 }
 
-at::Tensor& Protection::counter(const at::Tensor& output) {
+void Protection::count_rows(int64_t rows, const at::Device& device) {
+  if (!corrections_.defined()) corrections_ = at::zeros({rows}, at::TensorOptions().dtype(at::kLong).device(device));
+}
+
+at::Tensor Protection::counter(const at::Tensor& output) {
   if (!corrections_.defined()) corrections_ = at::zeros({output.size(0)}, output.options().dtype(at::kLong));
-  return corrections_;
+  return rows_of(corrections_, output);
+}
+
+at::Tensor Protection::rows_of(const at::Tensor& per_row, const at::Tensor& output) {
+  const int64_t rows = output.size(0);
+  if (per_row.size(0) == rows) return per_row;
+  if (per_row.size(0) < rows) {
+    throw Error("protection: an output of " + std::to_string(rows) + " rows for a batch of " +
+                std::to_string(per_row.size(0)));
+  }
+  return per_row.narrow(0, 0, rows);
 }
 
 bool Protection::same_row_state(int64_t, const Protection&, int64_t) const { return true; }

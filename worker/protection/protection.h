@@ -28,6 +28,11 @@ class Protection : public runtime::LayerHook {
   // Starts counting afresh (a batch forked from a golden run counts only
   // its own corrections).
   void clear_corrections() { corrections_ = at::Tensor(); }
+  // Makes the counter [rows] now (zeros) if it is not there yet: a step
+  // whose first hooked outputs have fewer rows than the batch (rows that
+  // join part-way, runtime StepOptions::row_first_block) still counts for
+  // every row. Outputs of fewer rows are always the batch's first rows.
+  void count_rows(int64_t rows, const at::Device& device);
 
   // A copy for a batch whose row i continues row rows[i] of this one
   // (counts and any per-row state follow the rows).
@@ -50,9 +55,11 @@ class Protection : public runtime::LayerHook {
  protected:
   explicit Protection(std::vector<runtime::HookPoint> points) : points_(std::move(points)) {}
   void count(const at::Tensor& per_row);
-  // The [batch] int64 counter for an output of this batch, created as zeros
-  // on first use; kernels add into it in place.
-  at::Tensor& counter(const at::Tensor& output);
+  // The counter's first output.size(0) rows (a view: kernels add into it
+  // in place), created as zeros for the output's rows on first use.
+  at::Tensor counter(const at::Tensor& output);
+  // The first output.size(0) rows of a per-row state tensor (a view).
+  static at::Tensor rows_of(const at::Tensor& per_row, const at::Tensor& output);
 
   std::vector<runtime::HookPoint> points_;
   at::Tensor corrections_;

@@ -33,6 +33,24 @@ TEST(Ft2Protection, FirstTokenBoundsTimesScaleThenClips) {
   EXPECT_EQ(ft2.corrections()[1].item<int64_t>(), 0);
 }
 
+// A step some rows join part-way: an output of the batch's first rows
+// uses their bounds and counts into their counters, in both the fused and
+// the composite path.
+TEST(Ft2Protection, AnOutputOfTheFirstRowsActsOnThoseRows) {
+  for (bool fused : {true, false}) {
+    Ft2Protection ft2({kV}, CorrectionPolicy::clip_to_bound, 1.0);
+    at::Tensor first = at::tensor({-1.0F, 1.0F, -2.0F, 2.0F, -3.0F, 3.0F}).view({3, 2, 1});
+    ft2.on_output(kV, 0, first);
+    ft2.clear_corrections();
+    ft2.count_rows(3, at::kCPU);
+    // Non-contiguous outputs take the composite path.
+    at::Tensor later = fused ? at::full({2, 1, 1}, 10.0F) : at::full({2, 1, 2}, 10.0F).narrow(2, 0, 1);
+    ft2.on_output(kV, 1, later);
+    EXPECT_TRUE(at::equal(later.flatten(), at::tensor({1.0F, 2.0F}))) << fused;
+    EXPECT_TRUE(at::equal(ft2.corrections(), at::tensor({1, 1, 0}, at::kLong))) << fused;
+  }
+}
+
 TEST(Ft2Protection, CorrectsNanAtTheFirstTokenAndIgnoresOtherLayers) {
   Ft2Protection ft2({kV}, CorrectionPolicy::clip_to_zero, 2.0);
   at::Tensor first = at::tensor({std::numeric_limits<float>::quiet_NaN(), 1.0F}).view({1, 2, 1});
