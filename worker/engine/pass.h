@@ -8,6 +8,7 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "worker/engine/greedy_decoder.h"
@@ -36,6 +37,12 @@ struct Row {
   bool injected = false;
   float value_before = 0;
   float value_after = 0;
+  // Blocks before this one hold the control's state for this row: its
+  // fault lies in this block and its tokens are the control's. At steps
+  // after the prefill it skips them, entering with the control's hidden
+  // state (EngineOptions::skip_clean_blocks); 0 once its tokens differ.
+  int64_t clean_blocks = 0;
+  bool skipped = false;  // it skipped blocks, whose cache columns it never wrote
 };
 
 // A trial row that left the batch before the pass ended.
@@ -54,6 +61,19 @@ class Pass {
 
  private:
   void start();
+  // A trial row for `request`, otherwise a copy of `from` (the control).
+  Row trial_row(const Row& from, size_t request) const;
+  // Each row's first block for this step (StepOptions::row_first_block);
+  // empty when every row runs every block.
+  std::vector<int64_t> first_blocks() const;
+  // Adds to rows that skipped blocks what the protection corrected in the
+  // control's row there (control_before[b]: its count entering block b).
+  void count_skipped_corrections(const std::vector<int64_t>& control_before);
+  // Rows whose tokens now differ from the control's run every block from
+  // the next step: their clean blocks are dropped. Returns them (old index)
+  // with the blocks whose cache columns they must take from the control.
+  std::vector<std::pair<size_t, int64_t>> diverging(const std::vector<bool>& leaving);
+  bool in_block_order() const;
   bool chunked() const;
   void plan_chunks(int64_t prompt_length);
   bool joins_later(size_t request);
@@ -94,6 +114,7 @@ class Pass {
   std::vector<int64_t> chunk_bounds_;
   std::vector<std::vector<size_t>> joining_;
   bool chunks_pending_ = false;  // the chunked prefill has not run yet
+  std::vector<int64_t> step_first_blocks_;  // first_blocks() of the step just run
 };
 
 // Whether the plan resumes a prefill at a later block.

@@ -33,9 +33,7 @@ void Pass::join_chunk(size_t chunk) {
   std::vector<int64_t> index;
   for (size_t r = 0; r < rows_.size(); ++r) index.push_back(static_cast<int64_t>(r));
   for (size_t request : joining_[chunk]) {
-    Row row = rows_[0];
-    row.request = static_cast<int64_t>(request);
-    row.fault_step = ctx_.requests[request].site.step;
+    Row row = trial_row(rows_[0], request);
     row.counting = row.fault_step == 0;
     rows_.push_back(std::move(row));
     index.push_back(0);

@@ -25,6 +25,40 @@ Outcome classify(const std::vector<int64_t>& tokens, bool non_finite, const std:
                                                                                  : Outcome::sdc;
 }
 
+namespace {
+
+// Applies op to every pair of fields of a and b (one list of the fields).
+template <typename Op>
+void each_field(EngineStats& a, const EngineStats& b, Op op) {
+  op(a.passes, b.passes);
+  op(a.forward_steps, b.forward_steps);
+  op(a.row_steps, b.row_steps);
+  op(a.early_exits, b.early_exits);
+  op(a.admitted, b.admitted);
+  op(a.prefill_resumed, b.prefill_resumed);
+  op(a.resume_rejected, b.resume_rejected);
+  op(a.chunked_prefills, b.chunked_prefills);
+  op(a.chunks_rejected, b.chunks_rejected);
+  op(a.chunk_reruns, b.chunk_reruns);
+  op(a.blocks_skipped, b.blocks_skipped);
+  op(a.prefill_seconds, b.prefill_seconds);
+  op(a.decode_seconds, b.decode_seconds);
+  op(a.pass_seconds, b.pass_seconds);
+}
+
+}  // namespace
+
+EngineStats& EngineStats::operator+=(const EngineStats& other) {
+  each_field(*this, other, [](auto& a, const auto& b) { a += b; });
+  return *this;
+}
+
+EngineStats EngineStats::operator-(const EngineStats& before) const {
+  EngineStats out = *this;
+  each_field(out, before, [](auto& a, const auto& b) { a -= b; });
+  return out;
+}
+
 TrialEngine::TrialEngine(runtime::LoadedModel& model, ProtectionSetup protection, EngineOptions options)
     : model_(model), protection_(std::move(protection)), options_(options) {
   if (options_.max_batch != 0) options_.max_batch = std::max<int64_t>(options_.max_batch, 2);

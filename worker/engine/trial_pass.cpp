@@ -34,12 +34,14 @@ void Pass::start() {
   if (chunked()) plan_chunks(prompt_length);
   for (size_t request : plan_.trials) {
     if (chunked() && joins_later(request)) continue;
-    Row row = control;
-    row.request = static_cast<int64_t>(request);
-    row.fault_step = ctx_.requests[request].site.step;
+    Row row = trial_row(control, request);
     row.counting = row.fault_step == s0;
     rows_.push_back(row);
   }
+  // Every row is a copy of the control yet, so any order will do: the
+  // one decode steps need.
+  std::stable_sort(rows_.begin() + 1, rows_.end(),
+                   [](const Row& a, const Row& b) { return a.clean_blocks < b.clean_blocks; });
   const auto batch = static_cast<int64_t>(rows_.size());
   if (s0 == 0 && !resuming(plan_)) {
     cache_ = lm_.new_cache(batch, prompt_length + ctx_.options.generation.max_new_tokens);
@@ -59,6 +61,60 @@ void Pass::start() {
     guard_ = source_guard->with_rows(from_row0);
     guard_->clear_corrections();
   }
+}
+
+Row Pass::trial_row(const Row& from, size_t request) const {
+  Row row = from;
+  const sites::ActivationSite& site = ctx_.requests[request].site;
+  row.request = static_cast<int64_t>(request);
+  row.fault_step = site.step;
+  row.clean_blocks = ctx_.options.skip_clean_blocks ? site.block : 0;
+  row.skipped = false;
+  return row;
+}
+
+std::vector<int64_t> Pass::first_blocks() const {
+  if (step_ == 0 || !ctx_.options.skip_clean_blocks) return {};
+  std::vector<int64_t> first(rows_.size(), 0);
+  bool any = false;
+  for (size_t r = 1; r < rows_.size(); ++r) {
+    first[r] = rows_[r].clean_blocks;
+    any = any || first[r] > 0;
+  }
+  if (!any) return {};
+  return first;
+}
+
+void Pass::count_skipped_corrections(const std::vector<int64_t>& control_before) {
+  if (control_before.empty()) return;
+  const int64_t after = guard_->corrections()[0].item<int64_t>();
+  for (size_t r = 1; r < rows_.size(); ++r) {
+    const int64_t first = step_first_blocks_[r];
+    if (first == 0) continue;
+    const int64_t entering = first < static_cast<int64_t>(control_before.size())
+                                 ? control_before[static_cast<size_t>(first)]
+                                 : after;
+    rows_[r].corrections += entering - control_before[0];
+  }
+}
+
+bool Pass::in_block_order() const {
+  for (size_t r = 2; r < rows_.size(); ++r) {
+    if (rows_[r].clean_blocks < rows_[r - 1].clean_blocks) return false;
+  }
+  return true;
+}
+
+std::vector<std::pair<size_t, int64_t>> Pass::diverging(const std::vector<bool>& leaving) {
+  std::vector<std::pair<size_t, int64_t>> rows;
+  const std::vector<int64_t>& control = rows_[0].decode.tokens;
+  for (size_t r = 1; r < rows_.size(); ++r) {
+    Row& row = rows_[r];
+    if (leaving[r] || row.clean_blocks == 0 || row.decode.tokens == control) continue;
+    if (row.skipped) rows.emplace_back(r, row.clean_blocks);
+    row.clean_blocks = 0;
+  }
+  return rows;
 }
 
 at::Tensor Pass::step_inputs(runtime::StepOptions& options) const {
@@ -127,9 +183,13 @@ std::vector<bool> Pass::early_exits(int64_t step, int64_t first_column, int64_t 
     }
   }
   if (candidates.empty()) return exits;
-  // Blocks a resumed prefill skipped hold the golden entries in every row.
+  // Blocks a resumed prefill skipped hold the golden entries in every row,
+  // and so do the blocks a row skipped in this step (it was the control's
+  // there).
   const int64_t first_layer = step == 0 && resuming(plan_) ? plan_.first_block : 0;
-  const at::Tensor differs = rows_differ_from_first(cache_, first_layer, first_column, columns);
+  std::vector<int64_t> first_layers(rows_.size(), first_layer);
+  for (size_t r = 0; r < step_first_blocks_.size(); ++r) first_layers[r] = std::max(first_layer, step_first_blocks_[r]);
+  const at::Tensor differs = rows_differ_from_first(cache_, first_layers, first_column, columns);
   const bool* d = differs.data_ptr<bool>();
   for (size_t r : candidates) {
     if (d[r]) continue;
@@ -175,8 +235,10 @@ void Pass::recompose(const std::vector<bool>& leaving, const std::vector<bool>& 
     }
     if (queue->second.empty()) waiting_.erase(queue);
   }
-  const bool changed = !admitted.empty() || std::find(leaving.begin(), leaving.end(), true) != leaving.end();
-  if (!changed) return;
+  const std::vector<std::pair<size_t, int64_t>> stale = diverging(leaving);
+  const bool changed = !admitted.empty() || std::find(leaving.begin(), leaving.end(), true) != leaving.end() ||
+                       !in_block_order();
+  if (!changed && stale.empty()) return;
 
   harvest_corrections();
   const int64_t control_corrections = rows_[0].corrections;
@@ -192,17 +254,37 @@ void Pass::recompose(const std::vector<bool>& leaving, const std::vector<bool>& 
     parked_.push_back(std::move(p));
   }
   for (size_t request : admitted) {
-    Row row = kept[0];  // the control, as it is now
-    row.request = static_cast<int64_t>(request);
-    row.fault_step = next_step;
+    Row row = trial_row(kept[0], request);  // the control, as it is now
     row.corrections = 0;  // a trial counts from its fault's step
     kept.push_back(std::move(row));
     index.push_back(0);
   }
   ctx_.stats.admitted += static_cast<int64_t>(admitted.size());
-  rows_ = std::move(kept);
+  // Rows in order of their clean blocks, as a step that skips blocks
+  // needs them (the control stays first).
+  std::vector<size_t> order(kept.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin() + 1, order.end(),
+                   [&kept](size_t a, size_t b) { return kept[a].clean_blocks < kept[b].clean_blocks; });
+  std::vector<Row> sorted;
+  std::vector<int64_t> sorted_index;
+  for (size_t i : order) {
+    sorted.push_back(std::move(kept[i]));
+    sorted_index.push_back(index[i]);
+  }
+  const size_t old_rows = rows_.size();
+  rows_ = std::move(sorted);
   if (rows_.size() == 1) return;  // nothing left to run: keep the buffers as they are
-  reindex_rows(index);
+  bool same_rows = rows_.size() == old_rows;
+  for (size_t i = 0; same_rows && i < sorted_index.size(); ++i) same_rows = sorted_index[i] == static_cast<int64_t>(i);
+  if (!same_rows) reindex_rows(sorted_index);
+  // A row that now runs every block takes the control's KV entries of the
+  // blocks it skipped: its own there were the control's all along.
+  for (const auto& [old_row, blocks] : stale) {
+    const auto at = std::find(sorted_index.begin(), sorted_index.end(), static_cast<int64_t>(old_row));
+    cache_.copy_row_layers(0, at - sorted_index.begin(), blocks);
+    rows_[static_cast<size_t>(at - sorted_index.begin())].skipped = false;
+  }
 }
 
 void Pass::reindex_rows(const std::vector<int64_t>& index) {
@@ -243,6 +325,7 @@ PassStatus Pass::run() {
       const int64_t first_column = cache_.length();
       at::Tensor logits;
       if (in_chunks) {
+        step_first_blocks_.clear();
         logits = prefill_in_chunks();
       } else {
         runtime::HookSet hooks;
@@ -254,7 +337,22 @@ PassStatus Pass::run() {
         options.step = step_;
         options.hooks = &hooks;
         const at::Tensor ids = step_inputs(options);
+        step_first_blocks_ = first_blocks();
+        options.row_first_block = step_first_blocks_;
+        std::vector<int64_t> control_before;  // the control's count entering each block
+        if (!step_first_blocks_.empty() && guard_) {
+          guard_->count_rows(static_cast<int64_t>(rows_.size()), lm_.device());
+          const auto& guard = guard_;
+          options.on_block_input = [&control_before, &guard](int64_t, const at::Tensor&) {
+            control_before.push_back(guard->corrections()[0].item<int64_t>());
+          };
+        }
         logits = timed_forward(ids, options);
+        count_skipped_corrections(control_before);
+        for (size_t r = 0; r < step_first_blocks_.size(); ++r) {
+          rows_[r].skipped = rows_[r].skipped || step_first_blocks_[r] > 0;
+          ctx_.stats.blocks_skipped += step_first_blocks_[r];
+        }
       }
       const int64_t columns = cache_.length() - first_column;
 

@@ -189,6 +189,39 @@ TEST_P(EngineShortcutsTest, ChunkedPrefillEqualsTheWholePrefill) {
   EXPECT_GT(reruns, 0);
 }
 
+// Rows skipping the blocks before their fault's at later steps (taking the
+// control's hidden state there), and taking the control's KV entries of
+// those blocks when their tokens diverge: the results of running every
+// block for every row, corrections included.
+TEST_P(EngineShortcutsTest, SkippingCleanBlocksEqualsRunningEveryBlock) {
+  int64_t skipped = 0;
+  std::map<Outcome, int> outcomes;
+  for (auto fault_model : kFaultModels) {
+    const auto requests = draw(fault_model, 150, 17);
+    for (auto kind : kProtections) {
+      for (bool early_exit : {false, true}) {
+        EngineOptions with;
+        with.max_batch = 16;
+        with.early_exit = early_exit;
+        EngineOptions without = with;
+        without.skip_clean_blocks = false;
+        EngineStats stats;
+        EngineStats plain;
+        const auto fast = run(setup(kind), requests, with, &stats);
+        const auto full = run(setup(kind), requests, without, &plain);
+        expect_same_results(fast, full, fault::to_string(fault_model) + "/" + protection::to_string(kind));
+        EXPECT_EQ(plain.blocks_skipped, 0);
+        skipped += stats.blocks_skipped;
+        for (const auto& r : full) outcomes[r.outcome]++;
+      }
+    }
+  }
+  // Rows did skip blocks, and faults did change tokens (the rows that
+  // diverge take the control's KV entries).
+  EXPECT_GT(skipped, 1000);
+  EXPECT_GT(outcomes[Outcome::sdc], 20);
+}
+
 // Trials joining a running batch at their fault step, leaving it early,
 // in wide batches: the same as one trial per batch without shortcuts.
 TEST_P(EngineShortcutsTest, WideBatchesWithEveryShortcutEqualOneTrialPerBatch) {
