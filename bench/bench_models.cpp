@@ -88,6 +88,8 @@ BenchArgs parse_bench_args(int argc, char** argv, const char* description) {
   app.add_option("--root", args.source_dir, "The repository (models/, data/, examples/)")
       ->capture_default_str()
       ->check(CLI::ExistingDirectory);
+  app.add_option("--without", args.without, "An engine shortcut to turn off (engine_bench, for an A/B)")
+      ->check(CLI::IsMember({"early_exit", "prefill_resume", "prefill_chunks", "skip_clean_blocks"}));
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -39,8 +39,13 @@ std::string write_random_llama(const std::string& dir);
 struct BenchArgs {
   bool quick = false;
   std::string source_dir;
+  // engine_bench: engine shortcuts turned off, for an A/B of one (names as
+  // in EngineOptions: early_exit, prefill_resume, prefill_chunks,
+  // skip_clean_blocks).
+  std::vector<std::string> without;
 };
-// --quick and --root REPO (default: the source tree it was built from);
+// --quick, --root REPO (default: the source tree it was built from) and
+// --without SHORTCUT (repeatable);
 // exits with CLI11's message and code on bad arguments or --help.
 BenchArgs parse_bench_args(int argc, char** argv, const char* description);
 

@@ -6,7 +6,11 @@
 // each round), each computing its own golden runs, so load changes hit
 // both alike.
 //
-//   engine_bench [--quick] [--root REPO]
+//   engine_bench [--quick] [--root REPO] [--without SHORTCUT]...
+//
+// --without turns an engine shortcut off (early_exit, prefill_resume,
+// prefill_chunks, skip_clean_blocks): run it and the default back to back
+// for an A/B of that shortcut.
 //
 // Each side keeps its golden runs (and the engine its prefill states)
 // across rounds, as a worker does across the units of one input. A round
@@ -130,33 +134,19 @@ int main(int argc, char** argv) {
           const auto start = Clock::now();
           engine::EngineOptions options;
           options.generation.max_new_tokens = w.input->max_new_tokens;
+          for (const std::string& off : args.without) {
+            if (off == "early_exit") options.early_exit = false;
+            if (off == "prefill_resume") options.prefill_resume = false;
+            if (off == "prefill_chunks") options.prefill_chunks = 1;
+            if (off == "skip_clean_blocks") options.skip_clean_blocks = false;
+          }
           if (!w.engine) w.engine = std::make_shared<engine::TrialEngine>(*m.model, w.setup, options);
           if (!w.golden) w.golden = engine::run_golden(*m.model, *w.input, w.setup, options.generation);
           const engine::EngineStats before = w.engine->stats();
           engine_results = w.engine->run(*w.input, *w.golden, chunk);
           fast.seconds += since(start);
           fast.trials += static_cast<int64_t>(chunk.size());
-          engine::EngineStats s = w.engine->stats();
-          s.passes -= before.passes;
-          s.forward_steps -= before.forward_steps;
-          s.row_steps -= before.row_steps;
-          s.early_exits -= before.early_exits;
-          s.admitted -= before.admitted;
-          s.prefill_resumed -= before.prefill_resumed;
-          s.resume_rejected -= before.resume_rejected;
-          stats.passes += s.passes;
-          stats.forward_steps += s.forward_steps;
-          stats.row_steps += s.row_steps;
-          stats.early_exits += s.early_exits;
-          stats.admitted += s.admitted;
-          stats.prefill_resumed += s.prefill_resumed;
-          stats.resume_rejected += s.resume_rejected;
-          stats.chunked_prefills += s.chunked_prefills - before.chunked_prefills;
-          stats.chunks_rejected += s.chunks_rejected - before.chunks_rejected;
-          stats.chunk_reruns += s.chunk_reruns - before.chunk_reruns;
-          stats.prefill_seconds += s.prefill_seconds - before.prefill_seconds;
-          stats.decode_seconds += s.decode_seconds - before.decode_seconds;
-          stats.pass_seconds += s.pass_seconds - before.pass_seconds;
+          stats += w.engine->stats() - before;
         };
         const auto run_naive = [&] {
           const auto start = Clock::now();
@@ -203,6 +193,9 @@ int main(int argc, char** argv) {
                 static_cast<long long>(stats.prefill_resumed), static_cast<long long>(stats.resume_rejected),
                 static_cast<long long>(stats.chunked_prefills), static_cast<long long>(stats.chunks_rejected),
                 static_cast<long long>(stats.chunk_reruns));
+    std::printf("  engine: %lld row-blocks skipped at later steps (%.1f per row-step)\n",
+                static_cast<long long>(stats.blocks_skipped),
+                static_cast<double>(stats.blocks_skipped) / static_cast<double>(std::max<int64_t>(stats.row_steps, 1)));
     std::printf("  engine time: %.3f s in all, %.3f s in passes, of which %.3f s prefill steps, %.3f s later steps\n",
                 fast.seconds, stats.pass_seconds, stats.prefill_seconds, stats.decode_seconds);
     std::printf("ratio engine_vs_naive_%s %.2f\n", m.name.c_str(), ratio);
