@@ -38,9 +38,9 @@ struct Row {
   float value_before = 0;
   float value_after = 0;
   // Blocks before this one hold the control's state for this row: its
-  // fault lies in this block and its tokens are the control's. At steps
-  // after the prefill it skips them, entering with the control's hidden
-  // state (EngineOptions::skip_clean_blocks); 0 once its tokens differ.
+  // fault lies in this block and its tokens are the control's. Every step
+  // it skips them, entering with the control's hidden state
+  // (EngineOptions::skip_clean_blocks); 0 once its tokens differ.
   int64_t clean_blocks = 0;
   bool skipped = false;  // it skipped blocks, whose cache columns it never wrote
 };
@@ -66,9 +66,14 @@ class Pass {
   // Each row's first block for this step (StepOptions::row_first_block);
   // empty when every row runs every block.
   std::vector<int64_t> first_blocks() const;
-  // Adds to rows that skipped blocks what the protection corrected in the
-  // control's row there (control_before[b]: its count entering block b).
-  void count_skipped_corrections(const std::vector<int64_t>& control_before);
+  // timed_forward() with each row starting at its clean blocks: the rows
+  // that skip blocks are counted what the protection corrected in the
+  // control's row there, and the protection's per-row state of those
+  // blocks is completed with the control's.
+  at::Tensor forward_skipping(const at::Tensor& ids, runtime::StepOptions& options);
+  // Rows 1.. in order of their clean blocks, as a step that skips blocks
+  // needs them; index (the rows' sources) is permuted alike.
+  static void sort_by_clean_blocks(std::vector<Row>& rows, std::vector<int64_t>& index);
   // Rows whose tokens now differ from the control's run every block from
   // the next step: their clean blocks are dropped. Returns them (old index)
   // with the blocks whose cache columns they must take from the control.
@@ -114,7 +119,6 @@ class Pass {
   std::vector<int64_t> chunk_bounds_;
   std::vector<std::vector<size_t>> joining_;
   bool chunks_pending_ = false;  // the chunked prefill has not run yet
-  std::vector<int64_t> step_first_blocks_;  // first_blocks() of the step just run
 };
 
 // Whether the plan resumes a prefill at a later block.

@@ -39,6 +39,7 @@ void Pass::join_chunk(size_t chunk) {
     index.push_back(0);
   }
   joining_[chunk].clear();
+  sort_by_clean_blocks(rows_, index);
   reindex_rows(index);
 }
 
@@ -81,7 +82,7 @@ at::Tensor Pass::prefill_in_chunks() {
     options.first_hidden = hidden.narrow(1, first, length).expand({batch, length, hidden.size(2)});
     options.attention_columns = chunk_bounds_.back();
     const at::Tensor ids = prompt.narrow(1, first, length).expand({batch, length}).contiguous();
-    logits = timed_forward(ids, options);
+    logits = forward_skipping(ids, options);
     for (size_t r : faulted) take_injection(r, *injector);
   }
   if (guard_) guard_->set_prefill_chunk(-1);

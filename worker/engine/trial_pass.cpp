@@ -74,7 +74,7 @@ Row Pass::trial_row(const Row& from, size_t request) const {
 }
 
 std::vector<int64_t> Pass::first_blocks() const {
-  if (step_ == 0 || !ctx_.options.skip_clean_blocks) return {};
+  if (!ctx_.options.skip_clean_blocks) return {};
   std::vector<int64_t> first(rows_.size(), 0);
   bool any = false;
   for (size_t r = 1; r < rows_.size(); ++r) {
@@ -85,17 +85,53 @@ std::vector<int64_t> Pass::first_blocks() const {
   return first;
 }
 
-void Pass::count_skipped_corrections(const std::vector<int64_t>& control_before) {
-  if (control_before.empty()) return;
-  const int64_t after = guard_->corrections()[0].item<int64_t>();
-  for (size_t r = 1; r < rows_.size(); ++r) {
-    const int64_t first = step_first_blocks_[r];
-    if (first == 0) continue;
-    const int64_t entering = first < static_cast<int64_t>(control_before.size())
-                                 ? control_before[static_cast<size_t>(first)]
-                                 : after;
-    rows_[r].corrections += entering - control_before[0];
+at::Tensor Pass::forward_skipping(const at::Tensor& ids, runtime::StepOptions& options) {
+  const std::vector<int64_t> first = first_blocks();
+  if (first.empty()) return timed_forward(ids, options);
+  options.row_first_block = first;
+  const auto batch = static_cast<int64_t>(rows_.size());
+  const int64_t blocks = lm_.config().num_hidden_layers;
+  std::vector<int64_t> control_before(static_cast<size_t>(blocks + 1), 0);  // its count entering each block
+  if (guard_) {
+    guard_->count_rows(batch, lm_.device());
+    const auto& guard = guard_;
+    options.on_block_input = [inner = options.on_block_input, &control_before, &guard](int64_t block,
+                                                                                        const at::Tensor& hidden) {
+      if (inner) inner(block, hidden);
+      control_before[static_cast<size_t>(block)] = guard->corrections()[0].item<int64_t>();
+    };
   }
+  at::Tensor logits = timed_forward(ids, options);
+  const int64_t start = options.first_block;
+  if (guard_) {
+    control_before[static_cast<size_t>(blocks)] = guard_->corrections()[0].item<int64_t>();
+    for (size_t r = 1; r < rows_.size(); ++r) {
+      const int64_t entered = std::max(start, first[r]);
+      rows_[r].corrections += control_before[static_cast<size_t>(entered)] - control_before[static_cast<size_t>(start)];
+    }
+    if (step_ == 0) guard_->complete_rows(batch);
+  }
+  for (size_t r = 1; r < rows_.size(); ++r) {
+    const int64_t skipped = std::max<int64_t>(0, first[r] - start);
+    rows_[r].skipped = rows_[r].skipped || skipped > 0;
+    ctx_.stats.blocks_skipped += skipped;
+  }
+  return logits;
+}
+
+void Pass::sort_by_clean_blocks(std::vector<Row>& rows, std::vector<int64_t>& index) {
+  std::vector<size_t> order(rows.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin() + 1, order.end(),
+                   [&rows](size_t a, size_t b) { return rows[a].clean_blocks < rows[b].clean_blocks; });
+  std::vector<Row> sorted;
+  std::vector<int64_t> sorted_index;
+  for (size_t i : order) {
+    sorted.push_back(std::move(rows[i]));
+    sorted_index.push_back(index[i]);
+  }
+  rows = std::move(sorted);
+  index = std::move(sorted_index);
 }
 
 bool Pass::in_block_order() const {
@@ -188,7 +224,7 @@ std::vector<bool> Pass::early_exits(int64_t step, int64_t first_column, int64_t 
   // there).
   const int64_t first_layer = step == 0 && resuming(plan_) ? plan_.first_block : 0;
   std::vector<int64_t> first_layers(rows_.size(), first_layer);
-  for (size_t r = 0; r < step_first_blocks_.size(); ++r) first_layers[r] = std::max(first_layer, step_first_blocks_[r]);
+  for (size_t r = 1; r < rows_.size(); ++r) first_layers[r] = std::max(first_layer, rows_[r].clean_blocks);
   const at::Tensor differs = rows_differ_from_first(cache_, first_layers, first_column, columns);
   const bool* d = differs.data_ptr<bool>();
   for (size_t r : candidates) {
@@ -260,30 +296,19 @@ void Pass::recompose(const std::vector<bool>& leaving, const std::vector<bool>& 
     index.push_back(0);
   }
   ctx_.stats.admitted += static_cast<int64_t>(admitted.size());
-  // Rows in order of their clean blocks, as a step that skips blocks
-  // needs them (the control stays first).
-  std::vector<size_t> order(kept.size());
-  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin() + 1, order.end(),
-                   [&kept](size_t a, size_t b) { return kept[a].clean_blocks < kept[b].clean_blocks; });
-  std::vector<Row> sorted;
-  std::vector<int64_t> sorted_index;
-  for (size_t i : order) {
-    sorted.push_back(std::move(kept[i]));
-    sorted_index.push_back(index[i]);
-  }
+  sort_by_clean_blocks(kept, index);
   const size_t old_rows = rows_.size();
-  rows_ = std::move(sorted);
+  rows_ = std::move(kept);
   if (rows_.size() == 1) return;  // nothing left to run: keep the buffers as they are
   bool same_rows = rows_.size() == old_rows;
-  for (size_t i = 0; same_rows && i < sorted_index.size(); ++i) same_rows = sorted_index[i] == static_cast<int64_t>(i);
-  if (!same_rows) reindex_rows(sorted_index);
+  for (size_t i = 0; same_rows && i < index.size(); ++i) same_rows = index[i] == static_cast<int64_t>(i);
+  if (!same_rows) reindex_rows(index);
   // A row that now runs every block takes the control's KV entries of the
   // blocks it skipped: its own there were the control's all along.
   for (const auto& [old_row, blocks] : stale) {
-    const auto at = std::find(sorted_index.begin(), sorted_index.end(), static_cast<int64_t>(old_row));
-    cache_.copy_row_layers(0, at - sorted_index.begin(), blocks);
-    rows_[static_cast<size_t>(at - sorted_index.begin())].skipped = false;
+    const auto row = std::find(index.begin(), index.end(), static_cast<int64_t>(old_row)) - index.begin();
+    cache_.copy_row_layers(0, row, blocks);
+    rows_[static_cast<size_t>(row)].skipped = false;
   }
 }
 
@@ -325,7 +350,6 @@ PassStatus Pass::run() {
       const int64_t first_column = cache_.length();
       at::Tensor logits;
       if (in_chunks) {
-        step_first_blocks_.clear();
         logits = prefill_in_chunks();
       } else {
         runtime::HookSet hooks;
@@ -337,22 +361,7 @@ PassStatus Pass::run() {
         options.step = step_;
         options.hooks = &hooks;
         const at::Tensor ids = step_inputs(options);
-        step_first_blocks_ = first_blocks();
-        options.row_first_block = step_first_blocks_;
-        std::vector<int64_t> control_before;  // the control's count entering each block
-        if (!step_first_blocks_.empty() && guard_) {
-          guard_->count_rows(static_cast<int64_t>(rows_.size()), lm_.device());
-          const auto& guard = guard_;
-          options.on_block_input = [&control_before, &guard](int64_t, const at::Tensor&) {
-            control_before.push_back(guard->corrections()[0].item<int64_t>());
-          };
-        }
-        logits = timed_forward(ids, options);
-        count_skipped_corrections(control_before);
-        for (size_t r = 0; r < step_first_blocks_.size(); ++r) {
-          rows_[r].skipped = rows_[r].skipped || step_first_blocks_[r] > 0;
-          ctx_.stats.blocks_skipped += step_first_blocks_[r];
-        }
+        logits = forward_skipping(ids, options);
       }
       const int64_t columns = cache_.length() - first_column;
 

@@ -52,12 +52,14 @@ struct EngineOptions {
   // at its fault's (prefill_chunks.h), while the control row shows the
   // chunked prefill equals the whole one bit for bit; 1 runs it whole.
   int64_t prefill_chunks = 4;
-  // At a step after the prefill, a trial row whose fault lies at block b
-  // and whose tokens are the control's skips blocks 0..b-1: its state
-  // there is the control's bit for bit (the same token in, the same KV
-  // entries), so it enters block b with the control's hidden state. A row
-  // whose tokens differ runs every block, taking the control's KV entries
-  // of the blocks it skipped.
+  // A trial row whose fault lies at block b and whose tokens are the
+  // control's skips blocks 0..b-1 at every step, the prefill included: its
+  // state there is the control's bit for bit (the same tokens in, the same
+  // KV entries; a fault reaches no earlier block), so it enters block b
+  // with the control's hidden state, and its protection counts and state
+  // of those blocks are the control's. A row whose tokens differ runs
+  // every block from then on, taking the control's KV entries of the
+  // blocks it skipped.
   bool skip_clean_blocks = true;
 };
 
@@ -73,7 +75,7 @@ struct EngineStats {
   int64_t chunked_prefills = 0;   // passes that ran their prefill in position chunks
   int64_t chunks_rejected = 0;    // of those, the ones not bit-identical to the whole prefill
   int64_t chunk_reruns = 0;       // trials run again whole after a chunked prefill (non-finite values)
-  int64_t blocks_skipped = 0;     // row-blocks skipped at steps after the prefill (skip_clean_blocks)
+  int64_t blocks_skipped = 0;     // row-blocks skipped (skip_clean_blocks), prefill included
   // Where the time went (benchmarks print it; tests never read it).
   double prefill_seconds = 0;     // forward steps at step 0
   double decode_seconds = 0;      // forward steps at later steps

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "common/error.h"
 #include "worker/protection/fused_correction.h"
@@ -43,8 +44,8 @@ void Ft2Protection::on_output(const runtime::HookPoint& point, int64_t step, at:
     // (min and max are exact, so this is the whole prompt's range).
     const auto& so_far = bounds_[slot];
     if (prefill_chunk_ > 0 && so_far && so_far->seen_low.defined()) {
-      low = at::minimum(low, so_far->seen_low.to(low.device()));
-      high = at::maximum(high, so_far->seen_high.to(high.device()));
+      low = at::minimum(low, rows_of(so_far->seen_low, output).to(low.device()));
+      high = at::maximum(high, rows_of(so_far->seen_high, output).to(high.device()));
     }
     at::Tensor seen_low, seen_high;
     if (prefill_chunk_ >= 0) {
@@ -104,6 +105,18 @@ std::shared_ptr<Protection> Ft2Protection::with_rows(const at::Tensor& rows) con
   }
   if (corrections_.defined()) copy->corrections_ = corrections_.index_select(0, rows.to(corrections_.device()));
   return copy;
+}
+
+void Ft2Protection::complete_rows(int64_t rows) {
+  const auto complete = [rows](const at::Tensor& t) {
+    if (!t.defined() || t.size(0) >= rows) return t;
+    std::vector<int64_t> shape = t.sizes().vec();
+    shape[0] = rows - t.size(0);
+    return at::cat({t, t.narrow(0, 0, 1).expand(shape)}, 0);
+  };
+  for (auto& b : bounds_) {
+    if (b) b = RowBounds{complete(b->low), complete(b->high), complete(b->seen_low), complete(b->seen_high)};
+  }
 }
 
 bool Ft2Protection::same_row_state(int64_t row, const Protection& other, int64_t other_row) const {

@@ -18,6 +18,7 @@ class Ft2Protection : public Protection {
   void on_output(const runtime::HookPoint& point, int64_t step, at::Tensor& output) override;
   std::shared_ptr<Protection> with_rows(const at::Tensor& rows) const override;
   bool same_row_state(int64_t row, const Protection& other, int64_t other_row) const override;
+  void complete_rows(int64_t rows) override;
 
   // [batch, 1, 1] float32 bounds of a point, undefined before step 0 ran.
   std::pair<at::Tensor, at::Tensor> bounds(const runtime::HookPoint& point) const;

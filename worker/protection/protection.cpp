@@ -43,6 +43,8 @@ at::Tensor Protection::rows_of(const at::Tensor& per_row, const at::Tensor& outp
 
 bool Protection::same_row_state(int64_t, const Protection&, int64_t) const { return true; }
 
+void Protection::complete_rows(int64_t) {}
+
 std::shared_ptr<Protection> make_protection(const ProtectionOptions& options, const modelio::ModelConfig& config,
                                             const LayerBounds* offline_bounds) {
   if (options.kind == ProtectionKind::none) return nullptr;

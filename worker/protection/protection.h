@@ -44,6 +44,12 @@ class Protection : public runtime::LayerHook {
   // match. The trial engine's early exit relies on it.
   virtual bool same_row_state(int64_t row, const Protection& other, int64_t other_row) const;
 
+  // After a step some rows joined part-way: per-row state recorded from
+  // outputs of fewer rows is completed to `rows` rows with row 0's (the
+  // rows that skipped a block equalled row 0 there). Protections without
+  // per-row state have nothing to do.
+  virtual void complete_rows(int64_t rows);
+
   // The trial engine's prefill in position chunks (worker/engine/
   // prefill_chunks.h): the step-0 outputs that follow are chunk `chunk` of
   // the prompt (0 the first), and what a protection records at step 0 must

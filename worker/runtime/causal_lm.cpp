@@ -29,12 +29,12 @@ void check_vocabulary(const at::Tensor& ids, int64_t vocab_size) {
 void check_row_first_block(const StepOptions& options, int64_t batch, int64_t num_layers) {
   const std::vector<int64_t>& first = options.row_first_block;
   if (first.empty()) return;
-  bool ok = static_cast<int64_t>(first.size()) == batch && first[0] == 0 && options.first_block == 0;
+  bool ok = static_cast<int64_t>(first.size()) == batch && first[0] <= options.first_block;
   for (size_t r = 1; ok && r < first.size(); ++r) ok = first[r] >= first[r - 1] && first[r] <= num_layers;
   if (!ok) {
     throw std::invalid_argument(
-        "forward_step: row_first_block needs one non-decreasing entry per row, row 0's 0, at most num_layers, "
-        "and no first_block");
+        "forward_step: row_first_block needs one non-decreasing entry per row, at most num_layers, row 0's at "
+        "most first_block");
   }
 }
 

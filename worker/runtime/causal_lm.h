@@ -61,9 +61,10 @@ struct StepOptions {
   // skips the blocks before row_first_block[r] and enters that block with
   // row 0's hidden state there, leaving its cache columns of the skipped
   // blocks unwritten (they hold whatever they held). One entry per row,
-  // non-decreasing, row 0's 0, at most num_layers (skip every block);
-  // hooks at a block see only the rows that run it, the batch's first.
-  // Not with first_block. Empty: every row runs every block.
+  // non-decreasing, at most num_layers (skip every block); with
+  // first_block, entries up to it start there (from first_hidden), and
+  // row 0's must. Hooks at a block see only the rows that run it, the
+  // batch's first. Empty: every row runs every block.
   std::vector<int64_t> row_first_block;
 };
 

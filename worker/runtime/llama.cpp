@@ -97,8 +97,9 @@ at::Tensor LlamaModel::forward_hidden(const at::Tensor& input_ids, KVCache& cach
 
   const BlockRows rows(ctx.row_first_block, input_ids.size(0));
   const auto first_rows = BlockRows::first_rows;
-  at::Tensor hidden = ctx.first_hidden != nullptr ? ctx.first_hidden->to(device()).contiguous()
-                                                  : at::embedding(embed_, first_rows(input_ids, rows.running(0)));
+  const int64_t starting = rows.running(ctx.first_block);
+  at::Tensor hidden = ctx.first_hidden != nullptr ? first_rows(*ctx.first_hidden, starting).to(device()).contiguous()
+                                                  : at::embedding(embed_, first_rows(input_ids, starting));
   const auto blocks = static_cast<int64_t>(blocks_.size());
   for (int64_t i = ctx.first_block; i < blocks; ++i) {
     hidden = rows.join(hidden, i);

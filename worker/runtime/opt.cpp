@@ -129,11 +129,11 @@ at::Tensor OptModel::forward_hidden(const at::Tensor& input_ids, KVCache& cache,
 
   const BlockRows rows(ctx.row_first_block, input_ids.size(0));
   const auto first_rows = BlockRows::first_rows;
+  const int64_t r = rows.running(ctx.first_block);
   at::Tensor hidden;
   if (ctx.first_hidden != nullptr) {
-    hidden = ctx.first_hidden->to(device()).contiguous();
+    hidden = first_rows(*ctx.first_hidden, r).to(device()).contiguous();
   } else {
-    const int64_t r = rows.running(0);
     at::Tensor tokens = at::embedding(embed_, first_rows(input_ids, r));
     if (project_in_.defined()) tokens = numerics().round(at::linear(tokens, project_in_));
     hidden = numerics().round(tokens + at::embedding(positions_, first_rows(positions, r)));

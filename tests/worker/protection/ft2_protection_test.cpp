@@ -51,6 +51,20 @@ TEST(Ft2Protection, AnOutputOfTheFirstRowsActsOnThoseRows) {
   }
 }
 
+// A first token whose output had the first rows only: the rest take row
+// 0's bounds.
+TEST(Ft2Protection, CompletedRowsTakeRowZerosBounds) {
+  Ft2Protection ft2({kV}, CorrectionPolicy::clip_to_bound, 1.0);
+  ft2.count_rows(3, at::kCPU);
+  at::Tensor first = at::tensor({-1.0F, 1.0F, -2.0F, 2.0F}).view({2, 2, 1});
+  ft2.on_output(kV, 0, first);
+  ft2.complete_rows(3);
+  const auto [low, high] = ft2.bounds(kV);
+  EXPECT_TRUE(at::equal(low.flatten(), at::tensor({-1.0F, -2.0F, -1.0F})));
+  EXPECT_TRUE(at::equal(high.flatten(), at::tensor({1.0F, 2.0F, 1.0F})));
+  EXPECT_TRUE(ft2.same_row_state(2, ft2, 0));
+}
+
 TEST(Ft2Protection, CorrectsNanAtTheFirstTokenAndIgnoresOtherLayers) {
   Ft2Protection ft2({kV}, CorrectionPolicy::clip_to_zero, 2.0);
   at::Tensor first = at::tensor({std::numeric_limits<float>::quiet_NaN(), 1.0F}).view({1, 2, 1});

@@ -56,6 +56,39 @@ TEST_P(RowFirstBlockTest, JoiningRowsGetTheFullStepsLogitsAndEntries) {
   }
 }
 
+// With a resumed step (first_block 1 from the hidden state a full run saw
+// entering block 1), a prefill: rows at or before block 1 start there.
+TEST_P(RowFirstBlockTest, WithAResumedPrefillRowsStartAtTheResumedBlock) {
+  TinySpec spec = GetParam().spec;
+  spec.num_layers = 3;
+  TinyModel tiny(spec);
+  CausalLM& lm = tiny.model();
+  const int64_t batch = 4;
+  const at::Tensor ids =
+      torch::tensor(make_prompt(6, spec.vocab_size, 9), torch::kLong).view({1, -1}).expand({batch, -1}).contiguous();
+  KVCache full = lm.new_cache(batch, 8);
+  at::Tensor entering_1;
+  StepOptions watch;
+  watch.on_block_input = [&](int64_t block, const at::Tensor& hidden) {
+    if (block == 1) entering_1 = hidden.clone();
+  };
+  const at::Tensor full_logits = lm.forward_step(ids, at::Tensor(), full, watch);
+
+  KVCache resumed = full.clone();
+  resumed.truncate(0);  // forgets the columns, keeps block 0's entries
+  StepOptions options;
+  options.first_block = 1;
+  options.first_hidden = entering_1;
+  options.row_first_block = {0, 1, 2, 3};
+  const at::Tensor logits = lm.forward_step(ids, at::Tensor(), resumed, options);
+  EXPECT_TRUE(torch::equal(logits, full_logits));
+  for (int64_t layer = 1; layer < spec.num_layers; ++layer) {
+    const int64_t ran = layer + 1;  // rows 0..layer run it
+    EXPECT_TRUE(torch::equal(resumed.keys(layer).narrow(0, 0, ran), full.keys(layer).narrow(0, 0, ran)))
+        << "layer " << layer;
+  }
+}
+
 TEST_P(RowFirstBlockTest, BadEntriesAreRefusedAndTheCacheKept) {
   TinyModel tiny(GetParam().spec);
   CausalLM& lm = tiny.model();
