@@ -90,6 +90,8 @@ BenchArgs parse_bench_args(int argc, char** argv, const char* description) {
       ->check(CLI::ExistingDirectory);
   app.add_option("--without", args.without, "An engine shortcut to turn off (engine_bench, for an A/B)")
       ->check(CLI::IsMember({"early_exit", "prefill_resume", "prefill_chunks", "skip_clean_blocks"}));
+  app.add_option("--batch", args.batch, "Rows per engine batch instead of the automatic width (engine_bench)")
+      ->check(CLI::Range(int64_t{2}, int64_t{1024}));
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

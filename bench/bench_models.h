@@ -43,9 +43,10 @@ struct BenchArgs {
   // in EngineOptions: early_exit, prefill_resume, prefill_chunks,
   // skip_clean_blocks).
   std::vector<std::string> without;
+  int64_t batch = 0;  // engine_bench: rows per batch; 0 the automatic width
 };
-// --quick, --root REPO (default: the source tree it was built from) and
-// --without SHORTCUT (repeatable);
+// --quick, --root REPO (default: the source tree it was built from),
+// --without SHORTCUT (repeatable) and --batch N;
 // exits with CLI11's message and code on bad arguments or --help.
 BenchArgs parse_bench_args(int argc, char** argv, const char* description);
 

@@ -6,7 +6,7 @@
 // each round), each computing its own golden runs, so load changes hit
 // both alike.
 //
-//   engine_bench [--quick] [--root REPO] [--without SHORTCUT]...
+//   engine_bench [--quick] [--root REPO] [--without SHORTCUT]... [--batch N]
 //
 // --without turns an engine shortcut off (early_exit, prefill_resume,
 // prefill_chunks, skip_clean_blocks): run it and the default back to back
@@ -134,6 +134,7 @@ int main(int argc, char** argv) {
           const auto start = Clock::now();
           engine::EngineOptions options;
           options.generation.max_new_tokens = w.input->max_new_tokens;
+          options.max_batch = args.batch;
           for (const std::string& off : args.without) {
             if (off == "early_exit") options.early_exit = false;
             if (off == "prefill_resume") options.prefill_resume = false;
@@ -193,7 +194,7 @@ int main(int argc, char** argv) {
                 static_cast<long long>(stats.prefill_resumed), static_cast<long long>(stats.resume_rejected),
                 static_cast<long long>(stats.chunked_prefills), static_cast<long long>(stats.chunks_rejected),
                 static_cast<long long>(stats.chunk_reruns));
-    std::printf("  engine: %lld row-blocks skipped at later steps (%.1f per row-step)\n",
+    std::printf("  engine: %lld row-blocks skipped (clean blocks, prefill included; %.1f per row-step)\n",
                 static_cast<long long>(stats.blocks_skipped),
                 static_cast<double>(stats.blocks_skipped) / static_cast<double>(std::max<int64_t>(stats.row_steps, 1)));
     std::printf("  engine time: %.3f s in all, %.3f s in passes, of which %.3f s prefill steps, %.3f s later steps\n",
