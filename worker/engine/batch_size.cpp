@@ -16,7 +16,7 @@ constexpr int64_t kCudaBudgetBytes = int64_t{4} << 30;
 
 int64_t choose_batch_size(const BatchSizeInputs& in) {
   int64_t rows = kCudaRows;
-  if (!in.cuda) rows = in.parameters <= kSmallModel ? 32 : in.parameters <= kMediumModel ? 16 : 8;
+  if (!in.cuda) rows = in.parameters <= kSmallModel ? 128 : in.parameters <= kMediumModel ? 64 : 8;
   const int64_t budget = in.cuda ? kCudaBudgetBytes : kCpuBudgetBytes;
   while (rows > kMinRows && rows * in.bytes_per_row > budget) rows /= 2;
   return std::max(rows, kMinRows);

@@ -6,8 +6,13 @@
 // The rule, from measurements on a 2-core CPU (docs/performance.md):
 //  1. Compute: a decode step of a small model costs about the same at 1
 //     row as at many (dispatch overhead, then weight reads, dominate), so
-//     wider is better until the matmuls become compute bound. CPU: 32 rows
-//     up to 20M parameters, 16 up to 200M, 8 above. CUDA: 64 rows.
+//     wider is better until the matmuls become compute bound: on the 46M
+//     bench model a decode row costs 3.1 ms at 16 rows, 2.5 at 32 and 2.0
+//     at 64 (streaming and packing each weight is a fixed cost per block
+//     worth some 30 rows' arithmetic). Wide batches cost the prefill
+//     nothing since rows skip their clean blocks (trial_types.h). CPU: 128
+//     rows up to 20M parameters, 64 up to 200M, 8 above (not measured).
+//     CUDA: 64 rows.
 //  2. Memory: the batch's KV cache plus its prefill activations must fit a
 //     budget (CPU 1 GiB, CUDA 4 GiB); rows are halved until they do.
 //  3. Never fewer than 2 rows (a trial and its control).

@@ -278,16 +278,16 @@ INSTANTIATE_TEST_SUITE_P(Architectures, EngineShortcutsTest, ::testing::Values("
 
 TEST(BatchSize, FollowsTheDocumentedRule) {
   BatchSizeInputs tiny{1'000'000, 1 << 20, false};
-  EXPECT_EQ(choose_batch_size(tiny), 32);
+  EXPECT_EQ(choose_batch_size(tiny), 128);
   BatchSizeInputs medium{50'000'000, 1 << 20, false};
-  EXPECT_EQ(choose_batch_size(medium), 16);
+  EXPECT_EQ(choose_batch_size(medium), 64);
   BatchSizeInputs large{7'000'000'000, 1 << 20, false};
   EXPECT_EQ(choose_batch_size(large), 8);
   BatchSizeInputs gpu{7'000'000'000, 1 << 20, true};
   EXPECT_EQ(choose_batch_size(gpu), 64);
   // Memory: rows halve until the batch fits the budget, never below 2.
   BatchSizeInputs wide_rows{1'000'000, int64_t{100} << 20, false};
-  EXPECT_EQ(choose_batch_size(wide_rows), 8);
+  EXPECT_EQ(choose_batch_size(wide_rows), 8);  // 128 halved 4 times
   BatchSizeInputs huge_rows{1'000'000, int64_t{4} << 30, false};
   EXPECT_EQ(choose_batch_size(huge_rows), 2);
 }
@@ -298,7 +298,7 @@ TEST(BatchSize, AutomaticWhenNotGiven) {
   options.generation.max_new_tokens = 8;
   TrialEngine engine(*model.loaded, ProtectionSetup{}, options);
   const GoldenRun golden = run_golden(*model.loaded, make_input("w5 w9"), ProtectionSetup{}, options.generation);
-  EXPECT_EQ(engine.batch_rows(golden), 32);
+  EXPECT_EQ(engine.batch_rows(golden), 128);
   options.max_batch = 5;
   EXPECT_EQ(TrialEngine(*model.loaded, ProtectionSetup{}, options).batch_rows(golden), 5);
 }
