@@ -14,16 +14,26 @@
 namespace beamline::runtime::testing {
 namespace {
 
-class RowFirstBlockTest : public ::testing::TestWithParam<Variant> {};
+class RowFirstBlockTest : public ::testing::TestWithParam<Variant> {
+ protected:
+  static TinySpec three_blocks() {
+    TinySpec spec = GetParam().spec;
+    spec.num_layers = 3;
+    return spec;
+  }
+  // `rows` copies of one prompt, [rows, length].
+  static at::Tensor same_prompt(const std::vector<int64_t>& prompt, int64_t rows) {
+    return torch::tensor(prompt, torch::kLong).view({1, -1}).expand({rows, -1}).contiguous();
+  }
+};
 
 TEST_P(RowFirstBlockTest, JoiningRowsGetTheFullStepsLogitsAndEntries) {
-  TinySpec spec = GetParam().spec;
-  spec.num_layers = 3;
+  const TinySpec spec = three_blocks();
   TinyModel tiny(spec);
   CausalLM& lm = tiny.model();
   const int64_t batch = 5;
   const std::vector<int64_t> prompt = make_prompt(7, spec.vocab_size, 4);
-  const at::Tensor ids = torch::tensor(prompt, torch::kLong).view({1, -1}).expand({batch, -1}).contiguous();
+  const at::Tensor ids = same_prompt(prompt, batch);
   KVCache prefilled = lm.new_cache(batch, 16);
   const at::Tensor first = lm.forward_step(ids, at::Tensor(), prefilled);
   const at::Tensor next = first.argmax(-1).view({batch, 1});
@@ -59,13 +69,11 @@ TEST_P(RowFirstBlockTest, JoiningRowsGetTheFullStepsLogitsAndEntries) {
 // With a resumed step (first_block 1 from the hidden state a full run saw
 // entering block 1), a prefill: rows at or before block 1 start there.
 TEST_P(RowFirstBlockTest, WithAResumedPrefillRowsStartAtTheResumedBlock) {
-  TinySpec spec = GetParam().spec;
-  spec.num_layers = 3;
+  const TinySpec spec = three_blocks();
   TinyModel tiny(spec);
   CausalLM& lm = tiny.model();
   const int64_t batch = 4;
-  const at::Tensor ids =
-      torch::tensor(make_prompt(6, spec.vocab_size, 9), torch::kLong).view({1, -1}).expand({batch, -1}).contiguous();
+  const at::Tensor ids = same_prompt(make_prompt(6, spec.vocab_size, 9), batch);
   KVCache full = lm.new_cache(batch, 8);
   at::Tensor entering_1;
   StepOptions watch;
@@ -93,7 +101,7 @@ TEST_P(RowFirstBlockTest, BadEntriesAreRefusedAndTheCacheKept) {
   TinyModel tiny(GetParam().spec);
   CausalLM& lm = tiny.model();
   KVCache cache = lm.new_cache(3, 8);
-  const at::Tensor ids = torch::tensor(make_prompt(3, tiny.spec.vocab_size, 1), torch::kLong).view({1, -1}).expand({3, -1});
+  const at::Tensor ids = same_prompt(make_prompt(3, tiny.spec.vocab_size, 1), 3);
   const auto layers = tiny.spec.num_layers;
   for (const std::vector<int64_t>& bad : std::vector<std::vector<int64_t>>{
            {0, 1}, {1, 1, 1}, {0, 1, 0}, {0, 0, layers + 1}}) {
