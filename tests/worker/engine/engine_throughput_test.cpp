@@ -91,6 +91,22 @@ class EngineShortcutsTest : public ::testing::TestWithParam<std::string> {
     return results;
   }
 
+  // One shortcut's A/B: the requests run with it and without it, and the
+  // results must be the same.
+  struct Sides {
+    EngineStats with, without;
+    std::vector<TrialResult> results;  // without the shortcut
+  };
+  Sides expect_same_with_and_without(ProtectionKind kind, const std::vector<TrialRequest>& requests,
+                                     const EngineOptions& with, const EngineOptions& without,
+                                     const std::string& label) {
+    Sides sides;
+    const auto fast = run(setup(kind), requests, with, &sides.with);
+    sides.results = run(setup(kind), requests, without, &sides.without);
+    expect_same_results(fast, sides.results, label + "/" + protection::to_string(kind));
+    return sides;
+  }
+
   TinyModel model_;
   judge::DatasetInput input_;
   GenerationSettings settings_;
@@ -113,12 +129,9 @@ TEST_P(EngineShortcutsTest, EarlyExitGivesTheResultsOfRunningEveryRowOut) {
       with.max_batch = 16;
       EngineOptions without = with;
       without.early_exit = false;
-      EngineStats stats;
-      const auto fast = run(setup(kind), requests, with, &stats);
-      const auto full = run(setup(kind), requests, without);
-      expect_same_results(fast, full, fault::to_string(fault_model) + "/" + protection::to_string(kind));
-      exits += stats.early_exits;
-      for (const auto& r : full) outcomes[r.outcome]++;
+      const auto sides = expect_same_with_and_without(kind, requests, with, without, fault::to_string(fault_model));
+      exits += sides.with.early_exits;
+      for (const auto& r : sides.results) outcomes[r.outcome]++;
     }
   }
   // The comparison means something: rows did leave early, and faults did
@@ -138,10 +151,8 @@ TEST_P(EngineShortcutsTest, PrefillResumeEqualsThePrefillFromTheEmbedding) {
         with.early_exit = early_exit;
         EngineOptions without = with;
         without.prefill_resume = false;
-        EngineStats stats;
-        const auto fast = run(setup(kind), requests, with, &stats);
-        const auto full = run(setup(kind), requests, without);
-        expect_same_results(fast, full, fault::to_string(fault_model) + "/" + protection::to_string(kind));
+        const EngineStats stats =
+            expect_same_with_and_without(kind, requests, with, without, fault::to_string(fault_model)).with;
         // Whether the golden run's batch-1 prefill is bit-identical to a
         // batch's depends on the BLAS kernels this CPU gets (OpenBLAS's
         // small-matrix kernels on AVX-512 machines are not): at most that
@@ -173,12 +184,10 @@ TEST_P(EngineShortcutsTest, ChunkedPrefillEqualsTheWholePrefill) {
         with.prefill_chunks = chunks;
         EngineOptions without = with;
         without.prefill_chunks = 1;
-        EngineStats stats;
-        const auto fast = run(setup(kind), requests, with, &stats);
-        const auto full = run(setup(kind), requests, without);
-        expect_same_results(fast, full,
-                            fault::to_string(fault_model) + "/" + protection::to_string(kind) + "/" +
-                                std::to_string(chunks) + " chunks");
+        const EngineStats stats =
+            expect_same_with_and_without(kind, requests, with, without,
+                                         fault::to_string(fault_model) + "/" + std::to_string(chunks) + " chunks")
+                .with;
         EXPECT_EQ(stats.chunks_rejected, 0) << protection::to_string(kind);
         chunked[kind] += stats.chunked_prefills;
         reruns += stats.chunk_reruns;
@@ -205,14 +214,10 @@ TEST_P(EngineShortcutsTest, SkippingCleanBlocksEqualsRunningEveryBlock) {
         with.early_exit = early_exit;
         EngineOptions without = with;
         without.skip_clean_blocks = false;
-        EngineStats stats;
-        EngineStats plain;
-        const auto fast = run(setup(kind), requests, with, &stats);
-        const auto full = run(setup(kind), requests, without, &plain);
-        expect_same_results(fast, full, fault::to_string(fault_model) + "/" + protection::to_string(kind));
-        EXPECT_EQ(plain.blocks_skipped, 0);
-        skipped += stats.blocks_skipped;
-        for (const auto& r : full) outcomes[r.outcome]++;
+        const auto sides = expect_same_with_and_without(kind, requests, with, without, fault::to_string(fault_model));
+        EXPECT_EQ(sides.without.blocks_skipped, 0);
+        skipped += sides.with.blocks_skipped;
+        for (const auto& r : sides.results) outcomes[r.outcome]++;
       }
     }
   }
