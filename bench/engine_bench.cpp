@@ -17,7 +17,7 @@
 // hands the engine one chunk per input and protection, the worker's chunk
 // (kTransientChunkTrials, the default transient unit; smaller with
 // --quick). The naive side runs every trial of it on the bundled models;
-// on the ~50M model, where it manages 3 trials/s, it runs every fifth
+// on the ~50M model, where it manages 2 to 3 trials/s, it runs every fifth
 // (a deterministic sample of the same sites), which gives its rate (its
 // trials are independent, so the rate does not depend on which) and the
 // trials whose outcomes are compared.
