@@ -9,7 +9,7 @@
 //     wider is better until the matmuls become compute bound: on the 46M
 //     bench model a decode row costs 3.1 ms at 16 rows, 2.5 at 32 and 2.0
 //     at 64 (streaming and packing each weight is a fixed cost per block
-//     worth some 30 rows' arithmetic). Wide batches cost the prefill
+//     worth 10 to 20 rows' arithmetic). Wide batches cost the prefill
 //     nothing since rows skip their clean blocks (trial_types.h). CPU: 128
 //     rows up to 20M parameters, 64 up to 200M, 8 above (not measured).
 //     CUDA: 64 rows.
